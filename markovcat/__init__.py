@@ -1,0 +1,90 @@
+"""markovcat: finite probability as a Markov category.
+
+Objects are finite sets, morphisms are Markov kernels; they compose with ``>>`` (first,
+then) and ``@`` (side by side) together with copy, delete and swap, and every diagram
+compiles to one tensor contraction on numpy, JAX or exact sympy.
+
+>>> import markovcat as mc
+>>> Disease = mc.Obj("Disease", ("no", "yes"))
+>>> prior = mc.state(Disease, [0.99, 0.01], name="prior")
+>>> test = mc.kernel(Disease, mc.Bool, [[0.95, 0.05], [0.1, 0.9]], name="test")
+>>> float((prior >> test).array[1])
+0.0585
+"""
+
+from __future__ import annotations
+
+import sys as _sys
+
+from . import backends
+from ._compare import allclose
+from ._compile import contraction_cost, evaluate, network
+from ._config import config
+from ._diagram import Box, Diagram, copy, delete, identity, rewire, swap
+from ._errors import (
+    BackendError,
+    InvalidObjectError,
+    MarkovCatError,
+    MemoryLimitError,
+    NotStochasticError,
+    ProgramError,
+    TypeMismatchError,
+    UninterpretedBoxError,
+    UnknownOutcomeError,
+    ZeroProbabilityError,
+)
+from ._inference import marginal
+from ._interpret import interpret
+from ._kernel import Kernel, deterministic, kernel, kernel_from_logits, state
+from ._objects import Bool, I, Obj, Product, product
+from ._program import Wire, program
+from ._version import __version__
+
+__all__ = [
+    "__version__",
+    # objects
+    "Obj",
+    "Product",
+    "I",
+    "Bool",
+    "product",
+    # morphisms
+    "Diagram",
+    "Kernel",
+    "Box",
+    "kernel",
+    "state",
+    "deterministic",
+    "kernel_from_logits",
+    "identity",
+    "copy",
+    "delete",
+    "swap",
+    "rewire",
+    "program",
+    "Wire",
+    "interpret",
+    "evaluate",
+    "network",
+    "contraction_cost",
+    "allclose",
+    # inference
+    "marginal",
+    # settings and backends
+    "config",
+    "backends",
+    # errors
+    "MarkovCatError",
+    "TypeMismatchError",
+    "NotStochasticError",
+    "ZeroProbabilityError",
+    "UnknownOutcomeError",
+    "InvalidObjectError",
+    "ProgramError",
+    "UninterpretedBoxError",
+    "BackendError",
+    "MemoryLimitError",
+]
+
+if "jax" in _sys.modules:  # JAX already imported: register kernels as pytrees now
+    backends.load("jax")

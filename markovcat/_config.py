@@ -1,0 +1,31 @@
+"""Library-wide settings: the row-sum tolerance and the memory guard.
+
+>>> import markovcat as mc
+>>> mc.config.row_atol, mc.config.max_elements
+(1e-05, 134217728)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass
+class Config:
+    """Mutable settings; change them with ``mc.config.max_elements = ...``.
+
+    ``row_atol``: a row of a float table is accepted when its sum is within this of 1
+    (real data is off by up to about 1e-6; 1e-3 is an error). Accepted tables are kept as
+    given, not rescaled. Exact tables must sum to exactly 1.
+
+    ``max_elements``: a contraction whose largest intermediate or output would have more
+    entries than this fails *before* allocating, with :class:`MemoryLimitError`.
+    (2**27 float64 entries is 1 GiB.)
+    """
+
+    row_atol: float = 1e-5
+    max_elements: int = 2**27
+    optimize: str = "auto"
+
+
+config = Config()

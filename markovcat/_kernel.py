@@ -1,0 +1,219 @@
+"""Concrete kernels: a validated table on a backend, one axis per wire.
+
+A kernel ``f: X1⊗…⊗Xn → Y1⊗…⊗Ym`` holds ``f.table`` of shape
+``(|X1|,…,|Xn|,|Y1|,…,|Ym|)`` with ``f[x…, y…] = f(y|x)``; rows sum to 1.
+
+>>> import markovcat as mc
+>>> X = mc.Obj("X", ("a", "b"))
+>>> f = mc.kernel(X, mc.Bool, [[0.9, 0.1], [0.2, 0.8]], name="f")
+>>> f.matrix.tolist()
+[[0.9, 0.1], [0.2, 0.8]]
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+
+from . import backends
+from ._config import config
+from ._diagram import Diagram
+from ._errors import NotStochasticError, UnknownOutcomeError
+from ._objects import I, Object, as_object
+from .backends import ops
+
+
+class Kernel(Diagram):
+    """A concrete Markov kernel (a leaf of string diagrams). Build with :func:`kernel`.
+
+    Equality and hashing are by identity; compare numbers with ``mc.allclose``.
+    Under JAX this is a pytree: the table is the leaf, ``dom``/``cod``/``name`` static.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        raise TypeError("build kernels with mc.kernel, mc.state or mc.deterministic")
+
+    @classmethod
+    def _trusted(cls, dom: Object, cod: Object, table: Any, name: str | None) -> Kernel:
+        """Construct without validation (tables from the compiler or a pytree)."""
+        k = object.__new__(cls)
+        object.__setattr__(k, "dom", dom)
+        object.__setattr__(k, "cod", cod)
+        object.__setattr__(k, "table", table)
+        object.__setattr__(k, "name", name)
+        return k
+
+    def __setattr__(self, key: str, value: Any) -> None:
+        raise AttributeError(f"kernels are immutable; cannot set {key!r}")
+
+    def evaluate(self, backend: str | None = None) -> Kernel:
+        if backend is None or backends.name(self.table) == backend:
+            return self
+        return Kernel._trusted(self.dom, self.cod, backends.convert(self.table, backend), self.name)
+
+    @property
+    def backend(self) -> str:
+        """``'numpy'``, ``'jax'`` or ``'sympy'``."""
+        return backends.name(self.table)
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __eq__(self, other: object) -> bool:
+        return self is other
+
+    def __str__(self) -> str:
+        return self.name or f"kernel({self.dom} → {self.cod})"
+
+    def __repr__(self) -> str:
+        table = np.asarray(self.table).tolist()
+        name = f", name={self.name!r}" if self.name else ""
+        return f"kernel({self.dom!r}, {self.cod!r}, {table}{name})"
+
+    def __call__(self, *wires: Any) -> Any:
+        from ._program import apply
+
+        return apply(self, wires)
+
+
+def _describe(name: str | None, dom: Object, cod: Object) -> str:
+    return f"kernel {name!r} : {dom} → {cod}" if name else f"kernel {dom} → {cod}"
+
+
+def _from_dict(dom: Object, cod: Object, table: Mapping, what: str) -> np.ndarray:
+    arr = np.zeros(dom.shape + cod.shape, dtype=object)
+    arr[...] = 0
+    seen = set()
+    for x, row in table.items():
+        xi = dom.index(() if dom == I and x in ((), None) else x)
+        if not isinstance(row, Mapping):
+            raise NotStochasticError(
+                f"{what}: expected a dict of output probabilities for input {x!r}, given {row!r}"
+            )
+        for y, p in row.items():
+            arr[xi + cod.index(y)] = p
+        seen.add(xi)
+    if len(seen) != dom.size:
+        missing = next(x for x in dom.outcomes if dom.index(x) not in seen)
+        raise NotStochasticError(f"{what}: the dict has no row for input {missing!r}")
+    return arr
+
+
+def _table(dom: Object, cod: Object, table: Any, backend: str | None, what: str) -> Any:
+    if isinstance(table, Mapping):
+        table = _from_dict(dom, cod, table, what)
+    try:
+        arr = backends.asarray(table)
+    except NotStochasticError as exc:
+        raise NotStochasticError(f"{what}: {exc}") from None
+    full = dom.shape + cod.shape
+    shape = tuple(arr.shape)
+    if shape != full:
+        flat = [(dom.size, cod.size)] + ([(cod.size,)] if dom == I else [])
+        if shape not in flat:
+            raise NotStochasticError(
+                f"{what}: expected a table of shape {full} (one axis per wire) or "
+                f"{(dom.size, cod.size)}, given shape {shape}"
+            )
+        arr = ops.reshape(arr, full)
+    if backend is not None:
+        arr = backends.convert(arr, backend)
+    return arr
+
+
+def _validate(dom: Object, cod: Object, arr: Any, what: str, atol: float) -> None:
+    problem = ops.row_problem(arr, len(dom.factors), atol)
+    if problem is not None:
+        row, msg = problem
+        x = dom.outcomes[row]
+        where = f"row for input {x!r}" if dom != I else "the distribution"
+        raise NotStochasticError(f"{what}: {where} {msg}")
+
+
+def kernel(
+    dom: Object,
+    cod: Object,
+    table: Any,
+    *,
+    backend: str | None = None,
+    name: str | None = None,
+) -> Kernel:
+    """A concrete Markov kernel ``dom → cod``, validated.
+
+    ``table`` is an array of shape ``(*dom.shape, *cod.shape)``, a 2-D ``(|dom|, |cod|)``
+    matrix, or a dict ``{input outcome: {output outcome: p}}`` (missing outputs are 0).
+    Float rows must sum to 1 within ``mc.config.row_atol`` (1e-5); exact rows exactly.
+
+    >>> import markovcat as mc
+    >>> f = mc.kernel(mc.Bool, mc.Bool, {False: {False: 1}, True: {False: 0.5, True: 0.5}})
+    >>> f.array.tolist()
+    [[1.0, 0.0], [0.5, 0.5]]
+    """
+    dom = as_object(dom, "kernel domain")
+    cod = as_object(cod, "kernel codomain")
+    what = _describe(name, dom, cod)
+    arr = _table(dom, cod, table, backend, what)
+    _validate(dom, cod, arr, what, config.row_atol)
+    return Kernel._trusted(dom, cod, arr, name)
+
+
+def state(
+    cod: Object, probs: Any, *, backend: str | None = None, name: str | None = None
+) -> Kernel:
+    """A state (distribution) ``I → cod``: one axis per factor, a flat vector, or a dict.
+
+    >>> import markovcat as mc
+    >>> p = mc.state(mc.Bool, [0.25, 0.75], name="p")
+    >>> p.dom == mc.I, p.array.tolist()
+    (True, [0.25, 0.75])
+    """
+    if isinstance(probs, Mapping):
+        probs = {(): probs}
+    return kernel(I, cod, probs, backend=backend, name=name)
+
+
+def deterministic(
+    dom: Object, cod: Object, fn: Callable[..., Any], *, name: str | None = None
+) -> Kernel:
+    """The kernel of a function on outcomes (called with one argument per domain factor).
+
+    >>> import markovcat as mc
+    >>> neg = mc.deterministic(mc.Bool, mc.Bool, lambda b: not b, name="not")
+    >>> neg.matrix.tolist()
+    [[0.0, 1.0], [1.0, 0.0]]
+    """
+    dom = as_object(dom, "deterministic domain")
+    cod = as_object(cod, "deterministic codomain")
+    what = _describe(name or getattr(fn, "__name__", None), dom, cod)
+    table = np.zeros(dom.shape + cod.shape)
+    for xs in itertools.product(*(f.values for f in dom.factors)):
+        y = fn(*xs)
+        try:
+            yi = cod.index(y)
+        except UnknownOutcomeError as exc:
+            raise UnknownOutcomeError(f"{what}: at input {xs!r} the function gave {exc}") from None
+        table[tuple(f.position(v) for f, v in zip(dom.factors, xs, strict=False)) + yi] = 1.0
+    return Kernel._trusted(dom, cod, table, name)
+
+
+def kernel_from_logits(dom: Object, cod: Object, logits: Any, *, name: str | None = None) -> Kernel:
+    """A kernel whose rows are the softmax of ``logits`` over the codomain axes.
+
+    Differentiable under JAX; shapes as for :func:`kernel`.
+
+    >>> import markovcat as mc
+    >>> mc.kernel_from_logits(mc.I, mc.Bool, [0.0, 0.0]).array.tolist()
+    [0.5, 0.5]
+    """
+    dom = as_object(dom, "kernel domain")
+    cod = as_object(cod, "kernel codomain")
+    what = _describe(name, dom, cod)
+    arr = _table(dom, cod, logits, None, what)
+    axes = tuple(range(len(dom.factors), len(dom.factors) + len(cod.factors)))
+    shifted = arr - ops.amax(arr, axes).reshape(dom.shape + (1,) * len(cod.factors))
+    e = ops.exp(shifted)
+    table = e / ops.asum(e, axes).reshape(dom.shape + (1,) * len(cod.factors))
+    return Kernel._trusted(dom, cod, table, name)

@@ -1,0 +1,173 @@
+"""``@mc.program``: write a model as a Python function over wires, get a string diagram.
+
+Inside the function, calling a kernel or box on wires applies it; a wire used twice is
+copied, a wire never used is deleted; returning a tuple gives a product codomain.
+
+>>> import markovcat as mc
+>>> X = mc.Obj("X", 2)
+>>> f = mc.Box("f", X, X)
+>>> @mc.program(X, X @ X)
+... def twice(x):
+...     return x, f(x)
+>>> print(twice)
+copy(X) >> (id(X) @ f)
+"""
+
+from __future__ import annotations
+
+import contextvars
+from collections.abc import Callable
+from typing import Any
+
+from ._diagram import Diagram, Identity, Seq, _tensor, rewire
+from ._errors import ProgramError
+from ._objects import I, Obj, Object, as_object, product
+
+
+class Wire:
+    """A variable inside an ``@mc.program`` function: one atomic factor on one wire."""
+
+    __slots__ = ("id", "obj", "trace")
+
+    def __init__(self, trace: _Trace, id: int, obj: Obj) -> None:
+        self.trace, self.id, self.obj = trace, id, obj
+
+    def __repr__(self) -> str:
+        return f"<wire {self.id}: {self.obj}>"
+
+    def __bool__(self) -> bool:
+        raise ProgramError(
+            f"wire {self.id} : {self.obj} has no truth value while the program is traced; "
+            "branch with a kernel (e.g. mc.deterministic) instead of Python if/while"
+        )
+
+
+class _Trace:
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.objs: list[Obj] = []
+        self.steps: list[tuple[Diagram, list[int], list[int]]] = []
+
+    def new(self, obj: Obj) -> Wire:
+        self.objs.append(obj)
+        return Wire(self, len(self.objs) - 1, obj)
+
+
+_current: contextvars.ContextVar[_Trace | None] = contextvars.ContextVar("trace", default=None)
+
+
+def apply(d: Diagram, args: tuple[Any, ...]) -> Any:
+    """Record ``d`` applied to wires ``args`` in the current program; return its outputs."""
+    trace = _current.get()
+    label = getattr(d, "name", None) or str(d)
+    if trace is None:
+        raise ProgramError(
+            f"{label}(...) applies {label} to wires and works only inside an "
+            "@mc.program function; compose diagrams with >> and @ instead"
+        )
+    factors = d.dom.factors
+    if len(args) != len(factors):
+        raise ProgramError(
+            f"in program {trace.name!r}: {label} : {d.dom} → {d.cod} takes "
+            f"{len(factors)} wire(s), given {len(args)}"
+        )
+    for k, (a, f) in enumerate(zip(args, factors, strict=False)):
+        if not isinstance(a, Wire) or a.trace is not trace:
+            raise ProgramError(
+                f"in program {trace.name!r}: argument {k} of {label} must be a wire of this "
+                f"program, given {a!r}"
+            )
+        if a.obj != f:
+            raise ProgramError(
+                f"in program {trace.name!r}: argument {k} of {label} : {d.dom} → {d.cod} "
+                f"must be a wire of type {f}, given a wire of type {a.obj}"
+            )
+    outs = [trace.new(f) for f in d.cod.factors]
+    trace.steps.append((d, [a.id for a in args], [w.id for w in outs]))
+    if len(outs) == 1:
+        return outs[0]
+    return tuple(outs)
+
+
+def program(dom: Object, cod: Object) -> Callable[[Callable[..., Any]], Diagram]:
+    """Decorator: trace a function over wires into a string diagram ``dom → cod``.
+
+    The function gets one wire per atomic factor of ``dom`` and returns one wire per factor
+    of ``cod`` (a tuple for several, ``None`` or ``()`` for ``mc.I``).
+
+    >>> import markovcat as mc
+    >>> p = mc.state(mc.Bool, [0.5, 0.5], name="p")
+    >>> @mc.program(mc.I, mc.Bool @ mc.Bool)
+    ... def pair():
+    ...     b = p()
+    ...     return b, b
+    >>> pair.array.tolist()
+    [[0.5, 0.0], [0.0, 0.5]]
+    """
+    dom = as_object(dom, "program domain")
+    cod = as_object(cod, "program codomain")
+
+    def decorate(fn: Callable[..., Any]) -> Diagram:
+        name = getattr(fn, "__name__", "program")
+        trace = _Trace(name)
+        inputs = [trace.new(f) for f in dom.factors]
+        token = _current.set(trace)
+        try:
+            result = fn(*inputs)
+        finally:
+            _current.reset(token)
+        return _assemble(trace, [w.id for w in inputs], _returned(trace, result, cod))
+
+    return decorate
+
+
+def _returned(trace: _Trace, result: Any, cod: Object) -> list[int]:
+    wires = () if result is None else result if isinstance(result, tuple) else (result,)
+    factors = cod.factors
+    if len(wires) != len(factors):
+        raise ProgramError(
+            f"program {trace.name!r} must return {len(factors)} wire(s) of types "
+            f"{[str(f) for f in factors]}, returned {len(wires)}: {result!r}"
+        )
+    for k, (w, f) in enumerate(zip(wires, factors, strict=False)):
+        if not isinstance(w, Wire) or w.trace is not trace:
+            raise ProgramError(f"program {trace.name!r} must return wires; output {k} is {w!r}")
+        if w.obj != f:
+            raise ProgramError(
+                f"program {trace.name!r}: output {k} must have type {f}, given a wire of type {w.obj}"
+            )
+    return [w.id for w in wires]
+
+
+def _assemble(trace: _Trace, live: list[int], result: list[int]) -> Diagram:
+    """Turn the recorded steps into ``rewire >> (id @ step) >> … >> rewire``."""
+    needed_after: list[set[int]] = []
+    need = set(result)
+    for _, ins, _ in reversed(trace.steps):
+        needed_after.append(set(need))
+        need |= set(ins)
+    needed_after.reverse()
+
+    layers: list[Diagram] = []
+    for (d, ins, outs), later in zip(trace.steps, needed_after, strict=False):
+        keep = [w for w in live if w in later]
+        layers.append(_select(trace, live, keep + ins))
+        layers.append(_tensor([Identity(product(*(trace.objs[w] for w in keep))), d], I))
+        live = keep + outs
+    layers.append(_select(trace, live, result))
+    steps = [layer for layer in layers if not isinstance(layer, Identity)]
+    if not steps:
+        return layers[0]
+    return steps[0] if len(steps) == 1 else Seq(tuple(_flatten(steps)))
+
+
+def _select(trace: _Trace, live: list[int], targets: list[int]) -> Diagram:
+    obj = product(*(trace.objs[w] for w in live))
+    return rewire(obj, [live.index(w) for w in targets])
+
+
+def _flatten(steps: list[Diagram]) -> list[Diagram]:
+    out: list[Diagram] = []
+    for s in steps:
+        out.extend(s.parts if isinstance(s, Seq) else (s,))
+    return out

@@ -1,0 +1,102 @@
+"""Array backends: numpy (default), JAX (optional) and exact sympy.
+
+Every primitive is a multipledispatch dispatcher (``markovcat.backends.ops``); each backend
+registers its array types. This package is the only place that knows which is which.
+
+>>> from markovcat import backends
+>>> backends.name(backends.asarray([[0.5, 0.5]]))
+'numpy'
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Sequence
+from types import SimpleNamespace
+from typing import Any
+
+from .._errors import BackendError
+from . import _dispatch, _exact, _numpy  # noqa: F401  (registration on import)
+
+ops = SimpleNamespace(**_dispatch.namespace)
+ExactArray = _exact.ExactArray
+
+NAMES = ("numpy", "jax", "sympy")
+_JAX_LOADED = False
+
+
+def load(name: str) -> None:
+    """Make backend ``name`` available (imports JAX for ``"jax"``).
+
+    >>> from markovcat import backends
+    >>> backends.load("numpy")
+    """
+    global _JAX_LOADED
+    if name not in NAMES:
+        raise BackendError(f"unknown backend {name!r}; expected one of {NAMES}")
+    if name == "jax" and not _JAX_LOADED:
+        try:
+            mod = importlib.import_module("markovcat.backends._jax")
+        except ImportError as exc:
+            raise BackendError(
+                "the jax backend needs JAX, which is not installed: "
+                "pip install 'markovcat[jax]' (or pip install jax)"
+            ) from exc
+        _JAX_LOADED = True
+        mod.register_pytrees()
+
+
+def _maybe_load_jax(x: Any) -> None:
+    if not _JAX_LOADED and type(x).__module__.split(".")[0] in ("jax", "jaxlib"):
+        load("jax")
+
+
+def asarray(x: Any) -> Any:
+    """A user table as a backend array: float64 numpy, exact, or JAX (by the input's type)."""
+    _maybe_load_jax(x)
+    return _dispatch.asarray(x)
+
+
+def name(x: Any) -> str:
+    """The backend of an array: ``'numpy'``, ``'jax'`` or ``'sympy'``."""
+    return _dispatch.backend_name(x)
+
+
+def convert(x: Any, target: str) -> Any:
+    """Move an array to backend ``target``.
+
+    >>> import numpy as np
+    >>> from markovcat import backends
+    >>> backends.name(backends.convert(np.array([0.5, 0.5]), "sympy"))
+    'sympy'
+    """
+    load(target)
+    src = name(x)
+    if src == target:
+        return x
+    if target == "numpy":
+        return _dispatch.to_numpy(x)
+    if target == "sympy":
+        import numpy as np
+
+        if src == "jax":
+            x = np.asarray(x)
+        return _exact.to_exact(x)
+    from . import _jax
+
+    return _jax.from_numpy(_dispatch.to_numpy(x))
+
+
+def promote(arrays: Sequence[Any]) -> list[Any]:
+    """Bring arrays to one backend: numpy joins JAX or sympy; JAX and sympy do not mix."""
+    arrays = list(arrays)
+    kinds = {name(a) for a in arrays}
+    if len(kinds) <= 1:
+        return arrays
+    if kinds == {"jax", "sympy"} or len(kinds) == 3:
+        raise BackendError(
+            "cannot combine JAX and exact sympy tables in one diagram; "
+            "convert one side with .to('jax') or .to('sympy')"
+        )
+    target = (kinds - {"numpy"}).pop()
+    return [convert(a, target) for a in arrays]

@@ -1,0 +1,60 @@
+"""One multipledispatch dispatcher per array primitive.
+
+Each backend module registers its own array types (numpy arrays, JAX arrays and tracers,
+exact sympy object arrays) on these dispatchers when it is imported. Nothing outside the
+``backends`` package branches on the kind of array.
+"""
+
+from __future__ import annotations
+
+from multipledispatch import Dispatcher
+
+namespace: dict = {}
+
+
+def _primitive(name: str, doc: str) -> Dispatcher:
+    d = Dispatcher(name, doc=doc)
+    namespace[name] = d
+    return d
+
+
+# conversion and identity
+asarray = _primitive("asarray", "Convert a user table to this backend's array (float64 or exact).")
+backend_name = _primitive("backend_name", "'numpy', 'jax' or 'sympy' for an array.")
+priority = _primitive("priority", "Promotion rank: numpy 0, exact and jax 1.")
+to_numpy = _primitive("to_numpy", "A float64 numpy copy (for display and checks).")
+is_concrete = _primitive("is_concrete", "False for tracers: values unknown at trace time.")
+scalar = _primitive("scalar", "A 0-d result as this backend's scalar (float, jax, sympy).")
+
+# construction
+ones = _primitive("ones", "ones(like, shape) in like's backend.")
+eye = _primitive("eye", "eye(like, n) in like's backend.")
+full_like = _primitive("full_like", "full_like(like, shape, value).")
+
+# contraction and reductions
+einsum_backend = _primitive("einsum_backend", "opt_einsum backend name for this array type.")
+wrap = _primitive("wrap", "wrap(like, result): restore the backend's array type after einsum.")
+asum = _primitive("asum", "asum(x, axis): sum over axes.")
+amax = _primitive("amax", "amax(x, axis): maximum over axes.")
+amin = _primitive("amin", "amin(x, axis): minimum over axes.")
+
+# elementwise
+log = _primitive("log", "Natural logarithm.")
+exp = _primitive("exp", "Exponential.")
+xlogy = _primitive("xlogy", "x*log(y) with 0*log(y) = 0.")
+power = _primitive("power", "x**p elementwise.")
+absolute = _primitive("absolute", "|x| elementwise.")
+where = _primitive("where", "where(cond_like, cond, a, b): cond computed on like's type.")
+positive = _primitive("positive", "x > 0 elementwise (a boolean mask).")
+reshape = _primitive("reshape", "reshape(x, shape).")
+transpose = _primitive("transpose", "transpose(x, axes).")
+take = _primitive("take", "take(x, index, axis).")
+stack = _primitive("stack_like", "stack_like(like, arrays, axis).")
+
+# checks
+allclose = _primitive("allclose", "allclose(a, b, atol): entries equal within atol (exact: ==).")
+row_problem = _primitive(
+    "row_problem",
+    "row_problem(table, n_dom_axes, atol) -> None or (flat input index, message).",
+)
+is_zero_one = _primitive("is_zero_one", "is_zero_one(table, atol): every entry 0 or 1.")

@@ -1,0 +1,207 @@
+"""The exact backend: object arrays of sympy numbers and expressions (``ExactArray``).
+
+Rationals stay rationals through every contraction; symbolic parameters (``theta``) stay
+symbolic. Stochasticity is checked exactly: a row must simplify to 1. A row whose sum is
+symbolic and does not simplify to 1 is rejected. Nonnegativity of a symbolic entry that
+sympy cannot decide (``theta`` with no assumptions) is accepted: declare the symbol with
+``positive=True`` or keep it in [0, 1] yourself (the documented policy).
+"""
+
+from __future__ import annotations
+
+import numbers
+from fractions import Fraction
+
+import numpy as np
+import sympy
+
+from .._errors import NotStochasticError
+from . import _dispatch as d
+
+
+class ExactArray(np.ndarray):
+    """A numpy object array whose entries are sympy expressions."""
+
+
+def is_exact_scalar(v: object) -> bool:
+    return isinstance(v, (Fraction, sympy.Basic))
+
+
+def _sym(v: object) -> sympy.Expr:
+    if isinstance(v, Fraction):
+        return sympy.Rational(v.numerator, v.denominator)
+    if isinstance(v, (bool, np.bool_)):
+        return sympy.Integer(int(v))
+    if isinstance(v, (numbers.Integral, np.integer)):
+        return sympy.Integer(int(v))
+    if isinstance(v, (float, np.floating)):
+        # a float becomes the exact rational of its binary value, never a rounded guess
+        return sympy.Rational(Fraction(float(v)))
+    if isinstance(v, sympy.Basic):
+        return v
+    raise NotStochasticError(f"expected an exact number or sympy expression, given {v!r}")
+
+
+def to_exact(x: object) -> ExactArray:
+    """Convert an array of Fractions, ints, floats or sympy expressions to an ExactArray."""
+    arr = np.asarray(x, dtype=object)
+    out = np.empty(arr.shape, dtype=object)
+    for idx, v in np.ndenumerate(arr):
+        out[idx] = _sym(v)
+    return out.view(ExactArray)
+
+
+def _exact(x: np.ndarray) -> ExactArray:
+    return np.asarray(x, dtype=object).view(ExactArray)
+
+
+def _is_zero(e: sympy.Expr) -> bool | None:
+    return sympy.simplify(e).is_zero
+
+
+d.asarray.register(ExactArray)(lambda x: x)
+d.asarray.register((Fraction, sympy.Basic))(lambda x: to_exact(x))
+d.backend_name.register(ExactArray)(lambda x: "sympy")
+d.priority.register(ExactArray)(lambda x: 1)
+d.is_concrete.register(ExactArray)(lambda x: True)
+d.einsum_backend.register(ExactArray)(lambda x: "object")
+
+
+@d.wrap.register(ExactArray, object)
+def _(like, r):
+    arr = np.asarray(r, dtype=object)
+    out = np.empty(arr.shape, dtype=object)
+    for idx, v in np.ndenumerate(arr):
+        out[idx] = sympy.expand(_sym(v))
+    return _exact(out)
+
+
+d.ones.register(ExactArray, tuple)(
+    lambda like, shape: _exact(np.full(shape, sympy.Integer(1), dtype=object))
+)
+d.full_like.register(ExactArray, tuple, object)(
+    lambda like, shape, v: _exact(np.full(shape, _sym(v), dtype=object))
+)
+
+
+@d.eye.register(ExactArray, int)
+def _(like, n):
+    out = np.full((n, n), sympy.Integer(0), dtype=object)
+    for i in range(n):
+        out[i, i] = sympy.Integer(1)
+    return _exact(out)
+
+
+@d.to_numpy.register(ExactArray)
+def _(x):
+    try:
+        return np.asarray(np.asarray(x, dtype=object).astype(float), dtype=np.float64)
+    except TypeError:
+        raise NotStochasticError(
+            "cannot convert a symbolic table to floats; substitute values for its symbols first"
+        ) from None
+
+
+@d.scalar.register(ExactArray)
+def _(x):
+    return sympy.nsimplify(
+        sympy.simplify(np.asarray(x, dtype=object).reshape(()).item()), rational=False
+    )
+
+
+def _elementwise(f):
+    return lambda x: _exact(np.vectorize(f, otypes=[object])(np.asarray(x, dtype=object)))
+
+
+d.asum.register(ExactArray, object)(
+    lambda x, axis: _exact(np.asarray(np.sum(np.asarray(x, dtype=object), axis=axis), dtype=object))
+)
+d.amax.register(ExactArray, object)(lambda x, axis: _reduce(x, axis, sympy.Max))
+d.amin.register(ExactArray, object)(lambda x, axis: _reduce(x, axis, sympy.Min))
+d.log.register(ExactArray)(_elementwise(lambda v: sympy.log(v) if v != 0 else -sympy.oo))
+d.exp.register(ExactArray)(_elementwise(sympy.exp))
+d.absolute.register(ExactArray)(_elementwise(sympy.Abs))
+d.positive.register(ExactArray)(
+    lambda x: np.vectorize(lambda v: bool(v != 0), otypes=[bool])(np.asarray(x, dtype=object))
+)
+d.reshape.register(ExactArray, tuple)(
+    lambda x, s: _exact(np.reshape(np.asarray(x, dtype=object), s))
+)
+d.transpose.register(ExactArray, tuple)(
+    lambda x, axes: _exact(np.transpose(np.asarray(x, dtype=object), axes))
+)
+d.take.register(ExactArray, int, int)(
+    lambda x, i, axis: _exact(np.take(np.asarray(x, dtype=object), i, axis=axis))
+)
+d.stack.register(ExactArray, list, int)(
+    lambda like, xs, axis: _exact(np.stack([np.asarray(v, dtype=object) for v in xs], axis=axis))
+)
+d.where.register(ExactArray, object, object, object)(
+    lambda like, c, a, b: _exact(
+        np.where(c, np.asarray(a, dtype=object), np.asarray(b, dtype=object))
+    )
+)
+
+
+@d.power.register(ExactArray, object)
+def _(x, p):
+    p = _sym(p)
+    return _elementwise(lambda v: v**p if v != 0 or p != 0 else sympy.Integer(1))(x)
+
+
+def _reduce(x, axis, f):
+    arr = np.asarray(x, dtype=object)
+    axes = (
+        (axis,)
+        if isinstance(axis, int)
+        else tuple(range(arr.ndim))
+        if axis is None
+        else tuple(axis)
+    )
+    keep = [i for i in range(arr.ndim) if i not in axes]
+    moved = np.transpose(arr, keep + list(axes)).reshape([arr.shape[i] for i in keep] + [-1])
+    out = np.empty(moved.shape[:-1], dtype=object)
+    for idx in np.ndindex(*moved.shape[:-1]):
+        out[idx] = f(*moved[idx])
+    return _exact(out)
+
+
+@d.xlogy.register(ExactArray, ExactArray)
+def _(x, y):
+    a, b = np.broadcast_arrays(np.asarray(x, dtype=object), np.asarray(y, dtype=object))
+    out = np.empty(a.shape, dtype=object)
+    for idx in np.ndindex(*a.shape):
+        xv, yv = a[idx], b[idx]
+        out[idx] = sympy.Integer(0) if xv == 0 else (xv * sympy.log(yv) if yv != 0 else -sympy.oo)
+    return _exact(out)
+
+
+@d.allclose.register(ExactArray, ExactArray, object)
+def _(a, b, atol):
+    if a.shape != b.shape:
+        return False
+    return all(
+        _is_zero(u - v) for u, v in zip(np.asarray(a).ravel(), np.asarray(b).ravel(), strict=False)
+    )
+
+
+@d.is_zero_one.register(ExactArray, object)
+def _(x, atol):
+    return all(v == 0 or v == 1 for v in np.asarray(x).ravel())
+
+
+@d.row_problem.register(ExactArray, int, object)
+def _(table, n_dom, atol):
+    rows = np.asarray(table, dtype=object).reshape(
+        int(np.prod(table.shape[:n_dom], dtype=np.int64)), -1
+    )
+    for i, row in enumerate(rows):
+        for v in row:
+            if v.is_finite is False or v.has(sympy.nan, sympy.zoo):
+                return i, f"has a non-finite entry ({v})"
+            if v.is_negative:
+                return i, f"has a negative entry ({v})"
+        total = sympy.simplify(sum(row, sympy.Integer(0)))
+        if total != 1 and sympy.simplify(total - 1) != 0:
+            return i, f"sums to {total}, expected exactly 1"
+    return None

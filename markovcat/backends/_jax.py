@@ -1,0 +1,98 @@
+"""The JAX backend: registers JAX arrays *and tracers*, so jit, grad and vmap work.
+
+Imported on demand (``mc.backends.load("jax")``, a JAX table, or ``backend="jax"``);
+it also registers concrete kernels and composite diagrams as pytrees.
+"""
+
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from jax.core import Tracer
+
+from . import _dispatch as d
+
+_A = (jax.Array, Tracer)
+
+
+def _float(x):
+    x = jnp.asarray(x)
+    if jnp.issubdtype(x.dtype, jnp.complexfloating):
+        from .._errors import NotStochasticError
+
+        raise NotStochasticError(f"expected real probabilities, given a complex table ({x.dtype})")
+    if not jnp.issubdtype(x.dtype, jnp.floating):
+        x = x.astype(jnp.result_type(float))
+    return x
+
+
+def from_numpy(x):
+    return _float(jnp.asarray(np.asarray(x)))
+
+
+d.asarray.register(_A)(_float)
+d.backend_name.register(_A)(lambda x: "jax")
+d.priority.register(_A)(lambda x: 1)
+d.to_numpy.register(jax.Array)(lambda x: np.asarray(x, dtype=np.float64))
+d.is_concrete.register(jax.Array)(lambda x: True)
+d.is_concrete.register(Tracer)(lambda x: False)
+d.scalar.register(_A)(lambda x: jnp.reshape(x, ()))
+d.ones.register(_A, tuple)(lambda like, shape: jnp.ones(shape, dtype=like.dtype))
+d.eye.register(_A, int)(lambda like, n: jnp.eye(n, dtype=like.dtype))
+d.full_like.register(_A, tuple, object)(lambda like, shape, v: jnp.full(shape, v, dtype=like.dtype))
+d.einsum_backend.register(_A)(lambda x: "jax")
+d.wrap.register(_A, object)(lambda like, r: r)
+d.asum.register(_A, object)(lambda x, axis: jnp.sum(x, axis=axis))
+d.amax.register(_A, object)(lambda x, axis: jnp.max(x, axis=axis))
+d.amin.register(_A, object)(lambda x, axis: jnp.min(x, axis=axis))
+d.log.register(_A)(jnp.log)
+d.exp.register(_A)(jnp.exp)
+d.power.register(_A, object)(lambda x, p: jnp.power(x, p))
+d.absolute.register(_A)(jnp.abs)
+d.positive.register(_A)(lambda x: x > 0)
+d.reshape.register(_A, tuple)(lambda x, s: jnp.reshape(x, s))
+d.transpose.register(_A, tuple)(lambda x, axes: jnp.transpose(x, axes))
+d.take.register(_A, int, int)(lambda x, i, axis: jnp.take(x, i, axis=axis))
+d.stack.register(_A, list, int)(lambda like, xs, axis: jnp.stack(xs, axis=axis))
+d.where.register(_A, object, object, object)(lambda like, c, a, b: jnp.where(c, a, b))
+d.xlogy.register(_A, _A)(lambda x, y: jax.scipy.special.xlogy(x, y))
+d.xlogy.register(_A, np.ndarray)(lambda x, y: jax.scipy.special.xlogy(x, y))
+d.xlogy.register(np.ndarray, _A)(lambda x, y: jax.scipy.special.xlogy(x, y))
+
+
+@d.allclose.register(_A, _A, object)
+def _(a, b, atol):
+    return a.shape == b.shape and bool(
+        np.allclose(np.asarray(a), np.asarray(b), atol=atol, rtol=0.0)
+    )
+
+
+@d.is_zero_one.register(jax.Array, object)
+def _(x, atol):
+    return d.is_zero_one(np.asarray(x, dtype=np.float64), atol)
+
+
+@d.row_problem.register(jax.Array, int, object)
+def _(table, n_dom, atol):
+    return d.row_problem(np.asarray(table, dtype=np.float64), n_dom, atol)
+
+
+@d.row_problem.register(Tracer, int, object)
+def _(table, n_dom, atol):
+    return None  # values are unknown at trace time: shape checks only
+
+
+def register_pytrees() -> None:
+    """Concrete kernels (table a leaf, dom/cod/name static) and composites as pytrees."""
+    from .. import _diagram, _kernel
+
+    jax.tree_util.register_pytree_node(
+        _kernel.Kernel,
+        lambda k: ((k.table,), (k.dom, k.cod, k.name)),
+        lambda aux, leaves: _kernel.Kernel._trusted(aux[0], aux[1], leaves[0], aux[2]),
+    )
+    for cls in (_diagram.Seq, _diagram.Par):
+        jax.tree_util.register_pytree_node(
+            cls, lambda c: (c.parts, None), lambda aux, parts, cls=cls: cls(tuple(parts))
+        )
