@@ -15,7 +15,7 @@ wire is ever carried: ``p^{⊗30} >> copy^{⊗30} >> delete^{⊗60}`` contracts 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -33,16 +33,28 @@ from .backends import ops
 
 @dataclass(frozen=True)
 class Network:
-    """A diagram as a tensor network: leaf tables plus a table-free, hashable structure.
+    """A diagram as a tensor network: leaf tables plus table-free wiring.
 
-    ``structure = (leaf_indices, extras, output, sizes)``: index tuples of each leaf, the
-    extra structural tensors (``("eye", i, j)`` joins a copied output wire, ``("ones", i)``
-    a wire no kernel touches), the output indices (dom wires, then cod wires) and the size
-    of every index.
+    ``indices[k]`` are the wire indices of leaf ``k`` (its dom wires, then cod wires);
+    ``dom_wires`` and ``cod_wires`` are the indices at the boundary (a copied wire appears
+    more than once); ``sizes[i]`` is the number of outcomes on wire ``i``.
     """
 
     leaves: tuple[Kernel, ...]
-    structure: tuple
+    indices: tuple[tuple[int, ...], ...]
+    dom_wires: tuple[int, ...]
+    cod_wires: tuple[int, ...]
+    sizes: tuple[int, ...]
+
+    @property
+    def wiring(self) -> tuple:
+        """Everything but the tables: equal wiring means equal contraction paths."""
+        return (self.indices, self.dom_wires, self.cod_wires, self.sizes)
+
+    @property
+    def structure(self) -> tuple:
+        """The structure of the full evaluation (all cod wires kept, no effects)."""
+        return query_structure(self.wiring, tuple(range(len(self.cod_wires))), ())
 
 
 class _Builder:
@@ -120,29 +132,47 @@ def network(d: Diagram) -> Network:
 
     >>> import markovcat as mc
     >>> net = mc.network(mc.copy(mc.Bool))
-    >>> len(net.leaves), net.structure[2]
-    (0, (0, 1, 2))
+    >>> len(net.leaves), net.dom_wires, net.cod_wires
+    (0, (0,), (0, 0))
     """
     cached = d.__dict__.get("_network")
     if cached is not None:
         return cached
     b = _Builder()
     dom_wires = [b.fresh(n) for n in d.dom.shape]
-    out = dom_wires + b.wire(d, dom_wires)
-    used = {i for idx in b.indices for i in idx}
-    extras: list[tuple] = []
+    cod_wires = b.wire(d, dom_wires)
+    net = Network(
+        tuple(b.leaves), tuple(b.indices), tuple(dom_wires), tuple(cod_wires), tuple(b.sizes)
+    )
+    d.__dict__["_network"] = net
+    return net
+
+
+@lru_cache(maxsize=4096)
+def query_structure(wiring: tuple, keep: tuple[int, ...], effects: tuple[int, ...]) -> tuple:
+    """Contraction structure ``(leaf_indices, extras, output, sizes)`` of a query.
+
+    The output is the dom wires, then the cod wires at positions ``keep``; the cod wires at
+    positions ``effects`` are multiplied by a vector each (``("vec", i, position)``); every
+    other cod wire is summed out. ``("eye", i, j)`` joins a wire that reaches the output
+    twice, ``("ones", i)`` stands for an output wire no tensor touches.
+    """
+    indices, dom_wires, cod_wires, sizes = wiring
+    sizes = list(sizes)
+    extras: list[tuple] = [("vec", cod_wires[p], p) for p in effects]
+    used = {i for idx in indices for i in idx} | {cod_wires[p] for p in effects}
+    out = list(dom_wires) + [cod_wires[k] for k in keep]
     seen: set[int] = set()
     for pos, i in enumerate(out):
         if i in seen:  # a copied wire reaching the boundary twice: join through a delta
-            j = b.fresh(b.sizes[i])
+            sizes.append(sizes[i])
+            j = len(sizes) - 1
             extras.append(("eye", i, j))
             out[pos] = j
             used.update((i, j))
         seen.add(i)
     extras += [("ones", i) for i in dict.fromkeys(out) if i not in used]
-    net = Network(tuple(b.leaves), (tuple(b.indices), tuple(extras), tuple(out), tuple(b.sizes)))
-    d.__dict__["_network"] = net
-    return net
+    return (indices, tuple(extras), tuple(out), tuple(sizes))
 
 
 @lru_cache(maxsize=1024)
@@ -153,8 +183,9 @@ def _expression(structure: tuple) -> tuple[Any, int, float]:
     terms = ["".join(sym(i) for i in idx) for idx in indices]
     shapes = [tuple(sizes[i] for i in idx) for idx in indices]
     for e in extras:
-        terms.append("".join(sym(i) for i in e[1:]))
-        shapes.append(tuple(sizes[i] for i in e[1:]))
+        idx = e[1:3] if e[0] == "eye" else e[1:2]
+        terms.append("".join(sym(i) for i in idx))
+        shapes.append(tuple(sizes[i] for i in idx))
     eq = ",".join(terms) + "->" + "".join(sym(i) for i in out)
     out_size = int(np.prod([sizes[i] for i in out], dtype=np.float64))
     if not terms:
@@ -175,10 +206,30 @@ def contraction_cost(d: Diagram) -> dict[str, float]:
     return {"largest": largest, "flops": flops}
 
 
-def contract(d: Diagram, backend: str | None = None) -> Any:
-    """The table of ``d`` as one contraction (no caching of the result)."""
+def contract(
+    d: Diagram,
+    backend: str | None = None,
+    keep: Sequence[int] | None = None,
+    effects: Mapping[int, Any] | None = None,
+) -> Any:
+    """One contraction of ``d``: the table of ``d`` by default.
+
+    With ``keep``, only the codomain factors at those positions stay (the others are summed
+    out, i.e. deleted); ``effects`` maps codomain positions to vectors that weight that wire
+    before it is summed out (a one-hot vector observes an outcome). The result has axes
+    ``(*dom.shape, *kept factor shapes)``; nothing larger than needed is built.
+
+    >>> import markovcat as mc, numpy as np
+    >>> p = mc.state(mc.Bool @ mc.Bool, [0.1, 0.2, 0.3, 0.4])
+    >>> contract(p, keep=[0], effects={1: np.array([0.0, 1.0])}).tolist()
+    [0.2, 0.4]
+    """
     net = network(d)
-    expr, largest, _ = _expression(net.structure)
+    keep = tuple(range(len(net.cod_wires))) if keep is None else tuple(keep)
+    effects = dict(effects or {})
+    positions = tuple(sorted(effects))
+    structure = query_structure(net.wiring, keep, positions)
+    expr, largest, _ = _expression(structure)
     if largest > config.max_elements:
         raise MemoryLimitError(
             f"evaluating {_short(d)} : {d.dom} → {d.cod} would allocate a tensor of "
@@ -186,19 +237,18 @@ def contract(d: Diagram, backend: str | None = None) -> Any:
             "query a marginal instead of the whole joint, or raise the limit"
         )
     arrays = [leaf.table for leaf in net.leaves]
+    arrays += [backends.asarray(effects[p]) for p in positions]
     if backend is not None:
         arrays = [backends.convert(a, backend) for a in arrays]
     arrays = backends.promote(arrays)
-    if arrays:
-        lead = arrays[0]
-    else:
-        lead = backends.convert(np.ones(()), backend or "numpy")
-    sizes = net.structure[3]
-    for e in net.structure[1]:
-        arrays.append(
-            ops.eye(lead, sizes[e[1]]) if e[0] == "eye" else ops.ones(lead, (sizes[e[1]],))
-        )
-    shape = tuple(sizes[i] for i in net.structure[2])
+    lead = arrays[0] if arrays else backends.convert(np.ones(()), backend or "numpy")
+    sizes = structure[3]
+    for e in structure[1]:
+        if e[0] == "eye":
+            arrays.append(ops.eye(lead, sizes[e[1]]))
+        elif e[0] == "ones":
+            arrays.append(ops.ones(lead, (sizes[e[1]],)))
+    shape = tuple(sizes[i] for i in structure[2])
     if expr is None:  # nothing at all to contract: the unit
         return ops.ones(lead, shape)
     return ops.wrap(lead, expr(*arrays, backend=ops.einsum_backend(lead)))
