@@ -33,7 +33,7 @@ from ._errors import (
     UnknownOutcomeError,
     ZeroProbabilityError,
 )
-from ._inference import marginal
+from ._inference import almost_surely_equal, bayes_invert, condition, disintegrate, marginal
 from ._interpret import interpret
 from ._kernel import Kernel, deterministic, kernel, kernel_from_logits, state
 from ._objects import Bool, I, Obj, Product, product
@@ -70,6 +70,10 @@ __all__ = [
     "allclose",
     # inference
     "marginal",
+    "condition",
+    "disintegrate",
+    "bayes_invert",
+    "almost_surely_equal",
     # settings and backends
     "config",
     "backends",

@@ -350,14 +350,23 @@ def _position(p: Any, n: int, obj: Object) -> int:
 
 
 def _tensor(parts: list[Diagram], unit: Object) -> Diagram:
-    """Tensor of ``parts``, merging neighbouring identities into one."""
+    """Tensor of ``parts``, merging each run of neighbouring identities into one."""
     merged: list[Diagram] = []
+    run: list[Object] = []
+
+    def flush() -> None:
+        obj = product(*run)
+        if obj != I:
+            merged.append(Identity(obj))
+        run.clear()
+
     for p in parts:
-        if isinstance(p, Identity) and merged and isinstance(merged[-1], Identity):
-            merged[-1] = Identity(merged[-1].obj @ p.obj)
+        if isinstance(p, Identity):
+            run.append(p.obj)
         else:
+            flush()
             merged.append(p)
-    merged = [p for p in merged if not (isinstance(p, Identity) and p.obj == I)]
+    flush()
     if not merged:
         return Identity(unit)
     return merged[0] if len(merged) == 1 else Par(tuple(merged))

@@ -28,7 +28,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 from ._compare import allclose, max_difference
-from ._diagram import Diagram, copy, delete, identity, swap
+from ._diagram import Diagram, copy, delete, identity, rewire, swap
 from ._kernel import Kernel, kernel
 from ._objects import I, Obj, Object, product
 
@@ -279,7 +279,140 @@ def check_deterministic_closure(f: Diagram, g: Diagram, h: Diagram, atol: float 
             raise LawError(f"law {law!r} failed for f={f}, g={g}, h={h}")
 
 
+# ---- inference laws ---------------------------------------------------------------------------
+def check_disintegration(joint: Diagram, on: list[int], atol: float = 1e-9) -> None:
+    """``joint == marginal >> copy >> (id @ conditional)`` (wires in the order on, rest)."""
+    from ._inference import disintegrate
+
+    m, c = disintegrate(joint, on)
+    rest = [i for i in range(len(joint.cod.factors)) if i not in on]
+    lhs = joint >> rewire(joint.cod, on + rest)
+    rhs = m >> copy(m.cod) >> (identity(m.cod) @ c)
+    assert_equal(lhs, rhs, "disintegration reconstructs the joint", atol, joint=joint, on=on)
+
+
+def check_bayes_law(f: Diagram, prior: Diagram, atol: float = 1e-9) -> None:
+    """``prior >> copy >> (id @ f) == (prior >> f) >> copy >> (f† @ id)`` on X ⊗ Y."""
+    from ._inference import bayes_invert
+
+    inv = bayes_invert(f, prior)
+    X, Y = f.dom, f.cod
+    lhs = prior >> copy(X) >> (identity(X) @ f)
+    rhs = (prior >> f).evaluate() >> copy(Y) >> (inv @ identity(Y))
+    assert_equal(lhs, rhs, "Bayes' law", atol, f=f, prior=prior)
+
+
+def check_bayes_state_preservation(f: Diagram, prior: Diagram, atol: float = 1e-9) -> None:
+    """The inverse maps the evidence ``prior >> f`` back to ``prior``."""
+    from ._inference import bayes_invert
+
+    inv = bayes_invert(f, prior)
+    assert_equal(
+        (prior >> f).evaluate() >> inv,
+        prior,
+        "Bayes inverse preserves the prior",
+        atol,
+        f=f,
+        prior=prior,
+    )
+
+
+def _assert_as_equal(
+    lhs: Diagram, rhs: Diagram, measure: Diagram, law: str, atol: float, **inputs: Any
+) -> None:
+    from ._inference import almost_surely_equal
+
+    if not almost_surely_equal(lhs, rhs, measure, atol=atol):
+        raise LawError(
+            f"law {law!r} failed for {_show(inputs)}: the sides differ on the support of "
+            f"{measure}\n  lhs = {lhs}\n  rhs = {rhs}"
+        )
+
+
+def check_bayes_involution(f: Diagram, prior: Diagram, atol: float = 1e-9) -> None:
+    """``(f†)† = f`` almost surely w.r.t. ``prior``."""
+    from ._inference import bayes_invert
+
+    inv = bayes_invert(f, prior)
+    twice = bayes_invert(inv, (prior >> f).evaluate())
+    _assert_as_equal(twice, f, prior, "involution of Bayesian inversion", atol, f=f, prior=prior)
+
+
+def check_bayes_contravariance(f: Diagram, g: Diagram, prior: Diagram, atol: float = 1e-9) -> None:
+    """``(f >> g)† = g† >> f†`` almost surely w.r.t. ``prior >> f >> g``."""
+    from ._inference import bayes_invert
+
+    lhs = bayes_invert(f >> g, prior)
+    middle = (prior >> f).evaluate()
+    rhs = bayes_invert(g, middle) >> bayes_invert(f, prior)
+    _assert_as_equal(
+        lhs,
+        rhs,
+        (middle >> g).evaluate(),
+        "contravariance of Bayesian inversion",
+        atol,
+        f=f,
+        g=g,
+        prior=prior,
+    )
+
+
+def check_inverse_uniqueness(
+    f: Diagram, prior: Diagram, other: Diagram, atol: float = 1e-9
+) -> None:
+    """Any ``other`` satisfying Bayes' law equals ``bayes_invert(f, prior)`` almost surely."""
+    from ._inference import bayes_invert
+
+    X, Y = f.dom, f.cod
+    lhs = prior >> copy(X) >> (identity(X) @ f)
+    rhs = (prior >> f).evaluate() >> copy(Y) >> (other @ identity(Y))
+    assert_equal(lhs, rhs, "Bayes' law for the other inverse", atol, f=f, prior=prior, other=other)
+    evidence = (prior >> f).evaluate()
+    _assert_as_equal(
+        other,
+        bayes_invert(f, prior),
+        evidence,
+        "a.s. uniqueness of Bayesian inverses",
+        atol,
+        f=f,
+        prior=prior,
+    )
+
+
+def check_condition_is_disintegration(
+    state: Diagram, position: int, outcome: Any, atol: float = 1e-9
+) -> None:
+    """Conditioning on ``{position: outcome}`` equals the disintegration's row at ``outcome``
+    (on the other factors), when the outcome has positive probability."""
+    from ._inference import condition, disintegrate
+
+    n = len(state.cod.factors)
+    rest = [i for i in range(n) if i != position]
+    _, c = disintegrate(state, [position])
+    obj = state.cod.factors[position]
+    point = kernel(I, obj, np.eye(obj.size)[obj.position(outcome)])
+    row = point >> c
+    post = condition(state, {position: outcome}, keep=rest) if rest else None
+    if post is not None:
+        assert_equal(
+            post,
+            row,
+            "conditioning = disintegration at the outcome",
+            atol,
+            state=state,
+            position=position,
+            outcome=outcome,
+        )
+
+
 __all__ = [
+    "check_disintegration",
+    "check_bayes_law",
+    "check_bayes_state_preservation",
+    "check_bayes_involution",
+    "check_bayes_contravariance",
+    "check_inverse_uniqueness",
+    "check_condition_is_disintegration",
     "BACKENDS",
     "LawError",
     "assert_equal",
