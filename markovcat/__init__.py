@@ -21,6 +21,8 @@ from ._compare import allclose
 from ._compile import contraction_cost, evaluate, network
 from ._config import config
 from ._diagram import Box, Diagram, copy, delete, identity, rewire, swap
+from ._draw import Drawing  # also gives every diagram .draw() and .to_tikz()
+from ._equation import Equation
 from ._errors import (
     BackendError,
     InvalidObjectError,
@@ -33,6 +35,7 @@ from ._errors import (
     UnknownOutcomeError,
     ZeroProbabilityError,
 )
+from ._free import free_equal
 from ._inference import almost_surely_equal, bayes_invert, condition, disintegrate, marginal
 from ._interpret import interpret
 from ._kernel import Kernel, deterministic, kernel, kernel_from_logits, state
@@ -68,6 +71,10 @@ __all__ = [
     "network",
     "contraction_cost",
     "allclose",
+    # string diagrams
+    "free_equal",
+    "Equation",
+    "Drawing",
     # inference
     "marginal",
     "condition",
