@@ -40,6 +40,7 @@ from ._inference import almost_surely_equal, bayes_invert, condition, disintegra
 from ._interpret import interpret
 from ._kernel import Kernel, deterministic, kernel, kernel_from_logits, state
 from ._objects import Bool, I, Obj, Product, product
+from ._persist import PersistenceError, load, save
 from ._program import Wire, program
 from ._version import __version__
 
@@ -95,6 +96,10 @@ __all__ = [
     "UninterpretedBoxError",
     "BackendError",
     "MemoryLimitError",
+    "PersistenceError",
+    # persistence
+    "save",
+    "load",
 ]
 
 if "jax" in _sys.modules:  # JAX already imported: register kernels as pytrees now

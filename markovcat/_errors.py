@@ -59,3 +59,9 @@ class BackendError(MarkovCatError, ValueError):
 
 class MemoryLimitError(MarkovCatError, MemoryError):
     """A contraction would allocate more than ``mc.config.max_elements`` entries."""
+
+
+class PersistenceError(MarkovCatError, ValueError):
+    """``mc.save`` cannot store an object, or ``mc.load`` rejects a file: not JSON, another
+    format or version, missing or unknown fields, wrong shapes, tables that are not
+    stochastic, or symbolic entries outside the safe whitelist."""
