@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
 from ._diagram import Copy, Delete, Diagram, Identity, Par, Seq, Swap
-from ._errors import MarkovCatError
+from ._errors import MarkovCatError, TypeMismatchError
 from ._kernel import Kernel
 
 FONT = 12.0  # box names, px
@@ -459,7 +459,7 @@ def layout(d: Diagram, direction: str = "down") -> Layout:
     (['box', 'box'], 3)
     """
     if not isinstance(d, Diagram):
-        raise MarkovCatError(f"draw expects a diagram, given {type(d).__name__} {d!r}")
+        raise TypeMismatchError(f"draw expects a diagram, given {type(d).__name__} {d!r}")
     if direction not in ("down", "up"):
         raise MarkovCatError(f"draw: direction must be 'down' or 'up', given {direction!r}")
     lay = _Layouter(d)
