@@ -17,6 +17,7 @@ from __future__ import annotations
 import sys as _sys
 
 from . import backends
+from ._bif import BifFormatError, bayesian_network, read_bif, write_bif
 from ._compare import allclose
 from ._compile import contraction_cost, evaluate, network
 from ._config import config
@@ -41,6 +42,7 @@ from ._interpret import interpret
 from ._kernel import Kernel, deterministic, kernel, kernel_from_logits, state
 from ._objects import Bool, I, Obj, Product, product
 from ._persist import PersistenceError, load, save
+from ._posterior import posterior, posterior_marginals
 from ._program import Wire, program
 from ._version import __version__
 
@@ -100,6 +102,13 @@ __all__ = [
     # persistence
     "save",
     "load",
+    # Bayesian networks
+    "read_bif",
+    "write_bif",
+    "bayesian_network",
+    "posterior_marginals",
+    "posterior",
+    "BifFormatError",
 ]
 
 if "jax" in _sys.modules:  # JAX already imported: register kernels as pytrees now

@@ -65,3 +65,8 @@ class PersistenceError(MarkovCatError, ValueError):
     """``mc.save`` cannot store an object, or ``mc.load`` rejects a file: not JSON, another
     format or version, missing or unknown fields, wrong shapes, tables that are not
     stochastic, or symbolic entries outside the safe whitelist."""
+
+
+class BifFormatError(MarkovCatError, ValueError):
+    """A BIF file that cannot be read (malformed, with its line number) or a state that
+    cannot be written as BIF (names or outcomes BIF cannot spell)."""

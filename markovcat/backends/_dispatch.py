@@ -58,3 +58,6 @@ row_problem = _primitive(
     "row_problem(table, n_dom_axes, atol) -> None or (flat input index, message).",
 )
 is_zero_one = _primitive("is_zero_one", "is_zero_one(table, atol): every entry 0 or 1.")
+
+# compilation
+jit = _primitive("jit", "jit(like, fn): fn compiled for like's backend (jax.jit on JAX, fn itself elsewhere).")

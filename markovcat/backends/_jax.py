@@ -96,3 +96,6 @@ def register_pytrees() -> None:
         jax.tree_util.register_pytree_node(
             cls, lambda c: (c.parts, None), lambda aux, parts, cls=cls: cls(tuple(parts))
         )
+
+
+d.jit.register(_A, object)(lambda like, fn: jax.jit(fn))
