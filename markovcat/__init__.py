@@ -22,10 +22,12 @@ from ._compare import allclose
 from ._compile import contraction_cost, evaluate, network
 from ._config import config
 from ._diagram import Box, Diagram, copy, delete, identity, rewire, swap
+from ._divergence import KL, Divergence, Renyi, SumDivergence, TotalVariation
 from ._draw import Drawing  # also gives every diagram .draw() and .to_tikz()
 from ._equation import Equation
 from ._errors import (
     BackendError,
+    InformationError,
     InvalidObjectError,
     MarkovCatError,
     MemoryLimitError,
@@ -38,6 +40,14 @@ from ._errors import (
 )
 from ._free import free_equal
 from ._inference import almost_surely_equal, bayes_invert, condition, disintegrate, marginal
+from ._information import (
+    conditional_entropy,
+    entropy,
+    gini_simpson,
+    mutual_information,
+    renyi_entropy,
+    shannon_entropy,
+)
 from ._interpret import interpret
 from ._kernel import Kernel, deterministic, kernel, kernel_from_logits, state
 from ._objects import Bool, I, Obj, Product, product
@@ -84,6 +94,18 @@ __all__ = [
     "disintegrate",
     "bayes_invert",
     "almost_surely_equal",
+    # information
+    "Divergence",
+    "SumDivergence",
+    "KL",
+    "Renyi",
+    "TotalVariation",
+    "entropy",
+    "shannon_entropy",
+    "renyi_entropy",
+    "gini_simpson",
+    "mutual_information",
+    "conditional_entropy",
     # settings and backends
     "config",
     "backends",
@@ -92,6 +114,7 @@ __all__ = [
     "TypeMismatchError",
     "NotStochasticError",
     "ZeroProbabilityError",
+    "InformationError",
     "UnknownOutcomeError",
     "InvalidObjectError",
     "ProgramError",

@@ -61,6 +61,12 @@ class MemoryLimitError(MarkovCatError, MemoryError):
     """A contraction would allocate more than ``mc.config.max_elements`` entries."""
 
 
+class InformationError(MarkovCatError, ValueError):
+    """An information query with an invalid argument: a divergence order out of range, a
+    ``base=`` for a quantity without a logarithm, a bad split or a chain without a unique
+    stationary law."""
+
+
 class PersistenceError(MarkovCatError, ValueError):
     """``mc.save`` cannot store an object, or ``mc.load`` rejects a file: not JSON, another
     format or version, missing or unknown fields, wrong shapes, tables that are not

@@ -25,6 +25,10 @@ priority = _primitive("priority", "Promotion rank: numpy 0, exact and jax 1.")
 to_numpy = _primitive("to_numpy", "A float64 numpy copy (for display and checks).")
 is_concrete = _primitive("is_concrete", "False for tracers: values unknown at trace time.")
 scalar = _primitive("scalar", "A 0-d result as this backend's scalar (float, jax, sympy).")
+log_scalar = _primitive(
+    "log_scalar",
+    "A 0-d sum of logarithms as a scalar; exact: logs expanded over primes (Σ c·log p).",
+)
 
 # construction
 ones = _primitive("ones", "ones(like, shape) in like's backend.")
@@ -50,6 +54,9 @@ reshape = _primitive("reshape", "reshape(x, shape).")
 transpose = _primitive("transpose", "transpose(x, axes).")
 take = _primitive("take", "take(x, index, axis).")
 stack = _primitive("stack_like", "stack_like(like, arrays, axis).")
+solve = _primitive(
+    "solve", "solve(a, b): x with a @ x = b for square a; ValueError when a is singular."
+)
 
 # checks
 allclose = _primitive("allclose", "allclose(a, b, atol): entries equal within atol (exact: ==).")

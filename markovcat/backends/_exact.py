@@ -102,6 +102,13 @@ def _(x):
         ) from None
 
 
+@d.log_scalar.register(ExactArray)
+def _(x):
+    # Σ r·log(q) with rationals collects into Σ c·log(prime): compact, canonical, exact
+    v = np.asarray(x, dtype=object).reshape(()).item()
+    return sympy.expand(sympy.expand_log(v, force=True, factor=True))
+
+
 @d.scalar.register(ExactArray)
 def _(x):
     return sympy.nsimplify(
@@ -136,6 +143,14 @@ d.take.register(ExactArray, int, int)(
 d.stack.register(ExactArray, list, int)(
     lambda like, xs, axis: _exact(np.stack([np.asarray(v, dtype=object) for v in xs], axis=axis))
 )
+@d.solve.register(ExactArray, ExactArray)
+def _(a, b):
+    # exact Gaussian elimination; sympy raises a ValueError subclass when a is singular
+    m, rhs = sympy.Matrix(np.asarray(a, dtype=object)), sympy.Matrix(np.asarray(b, dtype=object))
+    x = m.LUsolve(rhs)
+    return _exact(np.array([sympy.simplify(v) for v in x], dtype=object).reshape(b.shape))
+
+
 d.where.register(ExactArray, object, object, object)(
     lambda like, c, a, b: _exact(
         np.where(c, np.asarray(a, dtype=object), np.asarray(b, dtype=object))

@@ -1,0 +1,424 @@
+"""Divergences: Kullback–Leibler, Rényi of every order, total variation — and your own.
+
+A divergence ``D`` compares two morphisms with the same domain and codomain. On states it
+is the usual divergence of distributions. On kernels ``f, g : A → X`` it is the hom-set
+divergence ``D(f, g) = sup_a D(f(a), g(a))``, which enriches the Markov category. With a
+prior ``p : I → A``, ``D(f, g, prior=p)`` is the divergence of the joints
+``(id ⊗ f)∘copy∘p`` and ``(id ⊗ g)∘copy∘p``, computed from the ``p``-weighted tables
+(no larger than ``f`` itself).
+
+Conventions: natural logarithms unless ``base=`` is given; ``0 log 0 = 0``; KL with a
+support mismatch is ``+inf``; total variation carries the ½. Results are backend scalars:
+a float, a JAX scalar (differentiable) or an exact sympy expression.
+
+>>> import markovcat as mc
+>>> p, q = mc.state(mc.Bool, [0.5, 0.5]), mc.state(mc.Bool, [0.25, 0.75])
+>>> round(mc.KL(p, q), 6), mc.TotalVariation(p, q)
+(0.143841, 0.25)
+
+**Your own divergence.** Subclass :class:`SumDivergence` when ``D(p, q) = total(Σ term(p, q))``
+with an elementwise ``term`` (``term(0, 0) = 0``); say ``term(0, q) = off_diagonal · q``
+and entropy gets its contraction for free. Squared Hellinger distance, for example:
+
+>>> from markovcat.backends import ops
+>>> class Hellinger2(mc.SumDivergence):
+...     name, logarithmic, off_diagonal = "Hellinger²", False, 0.5
+...     def term(self, p, q):
+...         return (ops.power(p, 0.5) - ops.power(q, 0.5)) ** 2 / 2
+>>> round(Hellinger2()(p, q), 6)
+0.034074
+
+Any other divergence subclasses :class:`Divergence` and implements ``rows`` only.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import dataclass
+from typing import Any
+
+from . import backends
+from ._compile import evaluate
+from ._config import config
+from ._diagram import Diagram
+from ._errors import InformationError, MemoryLimitError, TypeMismatchError
+from ._objects import I
+from .backends import ops
+
+# ---- small backend-neutral helpers ---------------------------------------------------------
+
+
+def arr(x: Any) -> Any:
+    """``x`` as a backend array (numpy turns 0-d results into scalars; this undoes it)."""
+    return backends.asarray(x)
+
+
+def const(like: Any, value: float) -> Any:
+    """A 0-d array of ``like``'s backend holding ``value`` (exact on sympy: 0.5 → 1/2)."""
+    return ops.full_like(like, (), value)
+
+
+def infinity(like: Any) -> Any:
+    """``+inf`` on ``like``'s backend (``oo`` on sympy), as ``-1·log 0`` via ``xlogy``."""
+    return arr(-ops.xlogy(const(like, 1), const(like, 0)))
+
+
+def safe_log(x: Any) -> Any:
+    """``log x`` with ``log 0 = -inf`` and no warning (``xlogy(1, x)``)."""
+    return ops.xlogy(ops.full_like(x, tuple(x.shape), 1), x)
+
+
+def plogq(p: Any, q: Any) -> Any:
+    """``p log q`` with ``0 log q = 0`` (also for ``q = 0``) and NaN-free gradients."""
+    return ops.xlogy(p, ops.where(q, ops.positive(p), q, const(q, 1)))
+
+
+def tail(x: Any, n: int) -> tuple[int, ...]:
+    """The axes after the first ``n`` (the outcome axes of a table with ``n`` input axes)."""
+    return tuple(range(n, len(x.shape)))
+
+
+def weigh(w: Any, table: Any) -> Any:
+    """``w(a) · table[a, …]``: a prior over the leading axes times a kernel's table."""
+    return arr(table * ops.reshape(w, tuple(w.shape) + (1,) * (len(table.shape) - len(w.shape))))
+
+
+def tables(*ds: Diagram) -> list[Any]:
+    """The tables of diagrams, evaluated through the compiler, on one common backend."""
+    return backends.promote([evaluate(d).table for d in ds])
+
+
+def check_base(base: Any, logarithmic: bool, what: str) -> None:
+    """Validate ``base=``: a real number > 0 and ≠ 1, and only for logarithmic quantities."""
+    if base is None:
+        return
+    if not logarithmic:
+        raise InformationError(
+            f"{what} has no logarithm, so it takes no base=; given base={base!r}"
+        )
+    if (
+        isinstance(base, bool)
+        or not isinstance(base, numbers.Real)
+        or not (float(base) > 0 and float(base) != 1 and math.isfinite(float(base)))
+    ):
+        raise InformationError(
+            f"{what}: expected a logarithm base > 0 and ≠ 1 (e.g. 2 for bits), given {base!r}"
+        )
+
+
+def in_base(value: Any, base: Any) -> Any:
+    """A value in nats converted to logarithm ``base`` (unchanged for ``None``)."""
+    value = arr(value)
+    if base is None:
+        return value
+    return arr(value / arr(ops.log(const(value, base))))
+
+
+def finish(value: Any, base: Any) -> Any:
+    """The backend scalar of a 0-d result, converted to ``base``."""
+    return ops.log_scalar(in_base(value, base))
+
+
+def check_limit(entries: int, what: str) -> None:
+    """Fail before allocating more than ``mc.config.max_elements`` entries."""
+    if entries > config.max_elements:
+        raise MemoryLimitError(
+            f"{what} would build a table of {entries:,} entries, over "
+            f"mc.config.max_elements = {config.max_elements:,}; use a divergence with a "
+            "contraction (a SumDivergence) or raise the limit"
+        )
+
+
+# ---- the protocol ---------------------------------------------------------------------------
+
+
+class Divergence:
+    """The divergence protocol. Subclasses implement :meth:`rows`; the rest is derived.
+
+    Tables have the input axes first (``n`` of them) and the outcome axes after.
+    ``logarithmic`` says whether the divergence is measured with a logarithm (then it
+    accepts ``base=``). The defaults of :meth:`copy_rows` and :meth:`copy_joint` build the
+    ``X ⊗ X`` joints that entropy speaks of (guarded by ``mc.config.max_elements``);
+    override them with an equal contraction where you have one.
+
+    >>> import markovcat as mc
+    >>> isinstance(mc.KL, mc.Divergence), mc.KL.logarithmic, mc.TotalVariation.logarithmic
+    (True, True, False)
+    """
+
+    name: str = "divergence"
+    logarithmic: bool = True
+
+    # -- to implement ---------------------------------------------------------------------
+    def rows(self, p: Any, q: Any, n: int) -> Any:
+        """The divergence of each row: ``p``, ``q`` have ``n`` input axes, then outcomes."""
+        raise NotImplementedError(f"{type(self).__name__} must implement rows(p, q, n)")
+
+    # -- derived --------------------------------------------------------------------------
+    def joint(self, p: Any, q: Any, w: Any) -> Any:
+        """The divergence of the joints ``w(a) p(x|a)`` and ``w(a) q(x|a)`` (a 0-d array)."""
+        return arr(self.rows(weigh(w, p), weigh(w, q), 0))
+
+    def copy_rows(self, p: Any, n: int) -> Any:
+        """Per row ``a``: the divergence of ``copy∘p(a)`` from ``p(a) ⊗ p(a)``."""
+        diag, outer = self._copy_tables(p, n)
+        return self.rows(diag, outer, n)
+
+    def copy_joint(self, p: Any, w: Any) -> Any:
+        """The divergence of the joints of ``w`` with ``copy∘p`` and with ``(p ⊗ p)∘copy``."""
+        n = len(w.shape)
+        diag, outer = self._copy_tables(p, n)
+        return self.joint(diag, outer, w)
+
+    def _copy_tables(self, p: Any, n: int) -> tuple[Any, Any]:
+        batch = tuple(p.shape[:n])
+        m = math.prod(p.shape[n:])
+        check_limit(math.prod(batch) * m * m, f"{self.name} entropy by its definition")
+        flat = ops.reshape(p, (*batch, m, 1))
+        diag = flat * ops.reshape(ops.eye(p, m), (1,) * n + (m, m))
+        outer = flat * ops.reshape(p, (*batch, 1, m))
+        return diag, outer
+
+    # -- the user-facing call --------------------------------------------------------------
+    def __call__(
+        self, p: Diagram, q: Diagram, *, prior: Diagram | None = None, base: Any = None
+    ) -> Any:
+        """``D(p, q)``; on kernels ``sup_a D(p(a), q(a))``; with ``prior=`` of the joints."""
+        check_base(base, self.logarithmic, str(self))
+        for d, what in ((p, "first"), (q, "second")):
+            if not isinstance(d, Diagram):
+                raise TypeMismatchError(
+                    f"{self}: expected kernels or states, given {type(d).__name__} as the "
+                    f"{what} argument"
+                )
+        if p.dom != q.dom or p.cod != q.cod:
+            raise TypeMismatchError(
+                f"{self}: both arguments must have the same type; given "
+                f"{p.dom} → {p.cod} and {q.dom} → {q.cod}"
+            )
+        if prior is None:
+            a, b = tables(p, q)
+            n = len(p.dom.factors)
+            r = arr(self.rows(a, b, n))
+            value = arr(ops.amax(r, None)) if n else r
+        else:
+            check_prior(prior, p.dom, str(self))
+            a, b, w = tables(p, q, prior)
+            value = self.joint(a, b, w)
+        return finish(value, base)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def check_prior(prior: Any, dom: Any, what: str) -> None:
+    """``prior`` must be a state on ``dom``."""
+    if not isinstance(prior, Diagram) or prior.dom != I or prior.cod != dom:
+        given = f"{prior.dom} → {prior.cod}" if isinstance(prior, Diagram) else type(prior).__name__
+        raise TypeMismatchError(f"{what}: expected a prior state I → {dom}, given {given}")
+
+
+class SumDivergence(Divergence):
+    """A divergence ``total(Σ_x term(p(x), q(x)))`` with an elementwise ``term``.
+
+    ``term(0, 0)`` must be 0, and ``term(0, q) = off_diagonal · q`` (0 for KL and Rényi, ½
+    for total variation): then the entropy ``D(copy∘p, p⊗p)`` is computed as a contraction
+    over ``x`` alone, never building the ``X ⊗ X`` joint.
+
+    >>> import markovcat as mc
+    >>> isinstance(mc.TotalVariation, mc.SumDivergence), mc.TotalVariation.off_diagonal
+    (True, 0.5)
+    """
+
+    off_diagonal: float = 0
+
+    def term(self, p: Any, q: Any) -> Any:
+        """The elementwise contribution of one outcome."""
+        raise NotImplementedError(f"{type(self).__name__} must implement term(p, q)")
+
+    def total(self, s: Any) -> Any:
+        """From the sum of the terms to the divergence (the identity by default)."""
+        return s
+
+    def rows(self, p: Any, q: Any, n: int) -> Any:
+        return arr(self.total(arr(ops.asum(arr(self.term(p, q)), tail(p, n)))))
+
+    def joint(self, p: Any, q: Any, w: Any) -> Any:
+        wp, wq = weigh(w, p), weigh(w, q)
+        return arr(self.total(arr(ops.asum(arr(self.term(wp, wq)), None))))
+
+    def _off(self, p: Any, n: int) -> Any:
+        """Per row: the off-diagonal mass ``Σ_{x≠x'} p(x)p(x') = 1 − Σ p²`` times the slope."""
+        return const(p, self.off_diagonal) * (1 - arr(ops.asum(arr(p * p), tail(p, n))))
+
+    def copy_rows(self, p: Any, n: int) -> Any:
+        s = arr(ops.asum(arr(self.term(p, arr(p * p))), tail(p, n)))
+        if self.off_diagonal:
+            s = s + self._off(p, n)
+        return arr(self.total(arr(s)))
+
+    def copy_joint(self, p: Any, w: Any) -> Any:
+        n = len(w.shape)
+        wp = weigh(w, p)
+        s = arr(ops.asum(arr(self.term(wp, arr(wp * p))), None))
+        if self.off_diagonal:
+            s = s + arr(ops.asum(arr(w * self._off(p, n)), None))
+        return arr(self.total(arr(s)))
+
+
+# ---- the built-in divergences ----------------------------------------------------------------
+
+
+class KullbackLeibler(SumDivergence):
+    """``KL(p‖q) = Σ p log(p/q)``; ``+inf`` where ``q = 0 < p``. Use the instance ``mc.KL``.
+
+    >>> import markovcat as mc
+    >>> p, q = mc.state(mc.Bool, [1.0, 0.0]), mc.state(mc.Bool, [0.0, 1.0])
+    >>> mc.KL(p, q), mc.KL(q, q)
+    (inf, 0.0)
+    """
+
+    name = "KL"
+
+    def term(self, p: Any, q: Any) -> Any:
+        return plogq(p, p) - plogq(p, q)
+
+    def __repr__(self) -> str:
+        return "KL"
+
+
+class TotalVariationDistance(SumDivergence):
+    """``TV(p, q) = ½ Σ |p − q|`` (no logarithm). Use the instance ``mc.TotalVariation``.
+
+    >>> import markovcat as mc
+    >>> mc.TotalVariation(mc.state(mc.Bool, [1, 0]), mc.state(mc.Bool, [0.5, 0.5]))
+    0.5
+    """
+
+    name = "TotalVariation"
+    logarithmic = False
+    off_diagonal = 0.5
+
+    def term(self, p: Any, q: Any) -> Any:
+        return ops.absolute(arr(p - q)) * const(p, 0.5)
+
+    def __repr__(self) -> str:
+        return "TotalVariation"
+
+
+def _order(value: Any, what: str) -> int | float:
+    """An order in [0, ∞] as an int or float (Fractions and sympy numbers become floats)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise InformationError(f"{what}: expected an order in [0, inf], given {value!r}")
+    v = float(value)
+    if math.isnan(v) or v < 0:
+        raise InformationError(f"{what}: expected an order in [0, inf], given {value!r}")
+    if math.isinf(v):
+        return math.inf
+    return int(v) if v.is_integer() else v
+
+
+@dataclass(frozen=True, init=False)
+class Renyi(SumDivergence):
+    """The Rényi divergence of order ``alpha`` in [0, ∞]:
+    ``D_α(p‖q) = log(Σ p^α q^(1−α)) / (α − 1)``, with the limits
+    ``D_0 = −log q(supp p)``, ``D_1 = KL`` and ``D_∞ = log max p/q``.
+
+    An order that is not an integer is used as a float (on the exact backend, as the exact
+    value of that float: 0.5 is 1/2).
+
+    >>> import math, markovcat as mc
+    >>> p, q = mc.state(mc.Bool, [0.5, 0.5]), mc.state(mc.Bool, [0.25, 0.75])
+    >>> [round(mc.Renyi(a)(p, q), 4) for a in (0, 0.5, 1, 2, math.inf)]
+    [0.0, 0.0693, 0.1438, 0.2877, 0.6931]
+    """
+
+    alpha: float
+
+    def __init__(self, alpha: Any) -> None:
+        object.__setattr__(self, "alpha", _order(alpha, "mc.Renyi"))
+
+    @property
+    def name(self) -> str:  # type: ignore[override]
+        return f"Renyi({self.alpha})"
+
+    def __repr__(self) -> str:
+        return f"Renyi({self.alpha!r})"
+
+    def term(self, p: Any, q: Any) -> Any:
+        a = self.alpha
+        if a == 1:
+            return KL.term(p, q)
+        pos_p = ops.positive(p)
+        if a == 0:
+            return ops.where(p, pos_p, q, const(p, 0))
+        if a == math.inf:
+            raise NotImplementedError("Renyi(inf) is a maximum, not a sum")
+        both = pos_p & ops.positive(q)
+        ps = ops.where(p, both, p, const(p, 1))
+        qs = ops.where(q, both, q, const(q, 1))
+        t = ops.where(p, both, ops.power(ps, a) * ops.power(qs, 1 - a), const(p, 0))
+        if a > 1:  # p > 0 = q: the term is infinite
+            t = ops.where(p, pos_p & ~both, infinity(p), t)
+        return t
+
+    def total(self, s: Any) -> Any:
+        a = self.alpha
+        if a == 1:
+            return s
+        if a == 0:
+            return arr(const(s, 0) - safe_log(s))  # 0 − log s: no −0.0
+        one = const(s, 1)
+        # (+ 0 turns a −0.0 into 0.0)
+        return arr(arr(safe_log(s) * arr(one / arr(const(s, a) - one))) + const(s, 0))
+
+    # Orders above 1 (and ∞) use the ratios r = p/q, rescaled by the largest one M so that
+    # no power overflows: D_α = log M + log(Σ p (r/M)^(α−1)) / (α − 1), and D_∞ = log M.
+    def rows(self, p: Any, q: Any, n: int) -> Any:
+        if self.alpha <= 1:
+            return super().rows(p, q, n)
+        return self._ratio_form(p, p, q, n)
+
+    def joint(self, p: Any, q: Any, w: Any) -> Any:
+        if self.alpha <= 1:
+            return super().joint(p, q, w)
+        return self._ratio_form(weigh(w, p), p, q, None)
+
+    def copy_rows(self, p: Any, n: int) -> Any:
+        if self.alpha <= 1:
+            return super().copy_rows(p, n)
+        return self._ratio_form(p, const(p, 1), p, n)  # weights p, ratios p / p² = 1/p
+
+    def copy_joint(self, p: Any, w: Any) -> Any:
+        if self.alpha <= 1:
+            return super().copy_joint(p, w)
+        return self._ratio_form(weigh(w, p), const(p, 1), p, None)
+
+    def _ratio_form(self, wt: Any, num: Any, den: Any, n: int | None) -> Any:
+        """``log M + log(Σ wt (r/M)^(α−1)) / (α − 1)`` with ``r = num/den`` where ``wt > 0``
+        (per row for ``n`` input axes, in total for ``None``); ``+inf`` where ``den = 0``."""
+        axes = None if n is None else tail(wt, n)
+        zero, one = const(wt, 0), const(wt, 1)
+        mask = ops.positive(wt)
+        good = mask & ops.positive(den)
+        r = arr(ops.where(wt, good, num, one) / ops.where(wt, good, den, one))
+        M = arr(ops.amax(ops.where(wt, good, r, zero), axes))
+        M = ops.where(M, ops.positive(M), M, const(M, 1))  # no finite ratio: the inf below
+        value = safe_log(M) + arr(ops.amax(ops.where(wt, mask & ~good, infinity(wt), zero), axes))
+        if self.alpha == math.inf:
+            return arr(value)
+        scale = M if n is None else ops.reshape(M, tuple(wt.shape[:n]) + (1,) * len(axes))
+        terms = ops.where(wt, good, wt * ops.power(arr(r / scale), self.alpha - 1), zero)
+        s = arr(ops.asum(terms, axes))
+        s = ops.where(s, ops.positive(s), s, const(s, 1))
+        coefficient = arr(const(s, 1) / arr(const(s, self.alpha) - const(s, 1)))
+        return arr(value + safe_log(s) * coefficient)
+
+
+#: Kullback–Leibler divergence (relative entropy).
+KL = KullbackLeibler()
+#: Total variation distance, with the ½.
+TotalVariation = TotalVariationDistance()
+
+__all__ = ["KL", "Divergence", "Renyi", "SumDivergence", "TotalVariation"]
