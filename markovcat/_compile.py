@@ -15,6 +15,7 @@ wire is ever carried: ``p^{⊗30} >> copy^{⊗30} >> delete^{⊗60}`` contracts 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,10 +26,13 @@ import opt_einsum as oe
 
 from . import backends
 from ._config import config
-from ._diagram import Box, Copy, Delete, Diagram, Identity, Par, Seq, Swap
-from ._errors import MemoryLimitError, TypeMismatchError, UninterpretedBoxError
+from ._diagram import Box, Copy, Delete, Diagram, Identity, Par, Seq, Swap, describe
+from ._errors import BackendError, MemoryLimitError, TypeMismatchError, UninterpretedBoxError
 from ._kernel import Kernel
 from .backends import ops
+
+#: The most axes one output table may have (einsum has 52 index letters).
+MAX_AXES = 52
 
 
 @dataclass(frozen=True)
@@ -135,6 +139,8 @@ def network(d: Diagram) -> Network:
     >>> len(net.leaves), net.dom_wires, net.cod_wires
     (0, (0,), (0, 0))
     """
+    if not isinstance(d, Diagram):
+        raise TypeMismatchError(f"mc.network expects a diagram, given {type(d).__name__}")
     cached = d.__dict__.get("_network")
     if cached is not None:
         return cached
@@ -177,22 +183,138 @@ def query_structure(wiring: tuple, keep: tuple[int, ...], effects: tuple[int, ..
 
 @lru_cache(maxsize=1024)
 def _expression(structure: tuple) -> tuple[Any, int, float]:
-    """Contraction expression, largest tensor it allocates, and its flop count."""
+    """Contraction expression, largest tensor it allocates, and its flop count.
+
+    Up to ``LARGE`` tensors the path comes from ``opt_einsum.contract_path``
+    (``mc.config.optimize``); beyond, from opt_einsum's greedy search with our own
+    linear-time bookkeeping (``contract_path`` itself is quadratic in the number of
+    tensors, 190 s for a 10,000-step hidden Markov model). The expression carries its
+    pairwise ``steps`` for the rescaled executor :func:`_run_rescaled`.
+    """
     indices, extras, out, sizes = structure
-    sym = oe.get_symbol
-    terms = ["".join(sym(i) for i in idx) for idx in indices]
-    shapes = [tuple(sizes[i] for i in idx) for idx in indices]
-    for e in extras:
-        idx = e[1:3] if e[0] == "eye" else e[1:2]
-        terms.append("".join(sym(i) for i in idx))
-        shapes.append(tuple(sizes[i] for i in idx))
-    eq = ",".join(terms) + "->" + "".join(sym(i) for i in out)
-    out_size = int(np.prod([sizes[i] for i in out], dtype=np.float64))
-    if not terms:
+    inputs = [tuple(idx) for idx in indices]
+    inputs += [tuple(e[1:3]) if e[0] == "eye" else (e[1],) for e in extras]
+    out_size = math.prod(sizes[i] for i in out)  # exact: no float overflow for huge outputs
+    if not inputs:
         return None, out_size, 0.0
+    if len(inputs) > LARGE:
+        plan = _Plan.greedy(inputs, tuple(out), sizes)
+        return plan, max(plan.largest, out_size), plan.flops
+    sym = oe.get_symbol
+    eq = ",".join("".join(map(sym, t)) for t in inputs) + "->" + "".join(map(sym, out))
+    shapes = [tuple(sizes[i] for i in t) for t in inputs]
     _, info = oe.contract_path(eq, *shapes, shapes=True, optimize=config.optimize)
     expr = oe.contract_expression(eq, *shapes, optimize=info.path)
+    size = {sym(i): n for i, n in enumerate(sizes)}
+    expr.steps = _LazySteps([(tuple(c[0]), c[2]) for c in info.contraction_list], size)
     return expr, max(int(info.largest_intermediate), out_size), float(info.opt_cost)
+
+
+#: Networks with more tensors than this get the linear-time greedy planner.
+LARGE = 256
+
+
+class _LazySteps:
+    """Pairwise steps ``(operand positions, two-operand expression)``, compiled on first use."""
+
+    def __init__(self, raw: list[tuple[tuple[int, ...], str]], size: dict[str, int]) -> None:
+        self.raw, self.size = raw, size
+        self.compiled: list | None = None
+
+    def __iter__(self):
+        if self.compiled is None:
+            self.compiled = []
+            for inds, step_eq in self.raw:
+                terms = step_eq.split("->")[0].split(",")
+                shapes = [tuple(self.size[c] for c in t) for t in terms]
+                self.compiled.append((inds, oe.contract_expression(step_eq, *shapes)))
+        return iter(self.compiled)
+
+
+class _Plan:
+    """A pairwise contraction plan for large networks, callable like an opt_einsum expression."""
+
+    def __init__(self, steps: _LazySteps, largest: int, flops: float) -> None:
+        self.steps, self.largest, self.flops = steps, largest, flops
+
+    @classmethod
+    def greedy(cls, inputs: list[tuple[int, ...]], out: tuple[int, ...], sizes: tuple) -> _Plan:
+        path = oe.paths.greedy([set(t) for t in inputs], set(out), dict(enumerate(sizes)))
+        count: dict[int, int] = {}
+        for t in [*inputs, out]:
+            for i in set(t):
+                count[i] = count.get(i, 0) + 1
+        operands = list(inputs)
+        sym = oe.get_symbol
+        raw: list[tuple[tuple[int, ...], str]] = []
+        largest, flops = 0, 0  # exact ints: huge networks must not overflow a float
+        for pair in path:
+            inds = tuple(sorted(pair, reverse=True))
+            terms = [operands.pop(k) for k in inds]
+            union = list(dict.fromkeys(i for t in terms for i in t))
+            for t in terms:
+                for i in set(t):
+                    count[i] -= 1
+            result = tuple(i for i in union if count[i] > 0)
+            for i in result:
+                count[i] += 1
+            operands.append(result)
+            largest = max(largest, math.prod(sizes[i] for i in result))
+            flops += math.prod(sizes[i] for i in union)
+            step_eq = (
+                ",".join("".join(map(sym, t)) for t in terms) + "->" + "".join(map(sym, result))
+            )
+            raw.append((inds, step_eq))
+        (last,) = operands
+        if last != out:  # bring the axes into the requested order
+            raw.append(((0,), "".join(map(sym, last)) + "->" + "".join(map(sym, out))))
+        steps = _LazySteps(raw, {sym(i): n for i, n in enumerate(sizes)})
+        return cls(steps, largest, float(min(flops, 10**300)))
+
+    def __call__(self, *arrays: Any, backend: str = "numpy") -> Any:
+        operands = list(arrays)
+        for inds, step in self.steps:
+            tmp = [operands.pop(k) for k in inds]
+            operands.append(step(*tmp, backend=backend))
+        return operands[0]
+
+
+def _run_rescaled(expr: Any, arrays: list[Any], lead: Any) -> tuple[Any, Any]:
+    """Contract pairwise along the path, dividing each intermediate by its largest entry.
+
+    Returns ``(table, log_scale)`` with the true result ``table * exp(log_scale)``. Long
+    products of probabilities (200 observations of a hidden Markov model) would underflow
+    to 0 in float64 without this; normalised queries simply drop the scale.
+    """
+    operands = list(arrays)
+    log_scale: Any = 0.0
+    backend = ops.einsum_backend(lead)
+    for inds, step in expr.steps:
+        tmp = [operands.pop(i) for i in inds]
+        out, s = ops.rescale(ops.wrap(lead, step(*tmp, backend=backend)))
+        log_scale = log_scale + s
+        operands.append(out)
+    return operands[0], log_scale
+
+
+def _check_output(d: Diagram, structure: tuple) -> None:
+    """Fail fast, before planning the contraction, on an output too large to build."""
+    out, sizes = structure[2], structure[3]
+    entries = math.prod(sizes[i] for i in out)
+    if entries <= config.max_elements and len(out) <= MAX_AXES:
+        return
+    what = f"evaluating {describe(d)} : {describe(d.dom)} → {describe(d.cod)}"
+    if entries > config.max_elements:
+        count = f"{entries:,}" if entries < 10**30 else f"about 2**{entries.bit_length() - 1}"
+        raise MemoryLimitError(
+            f"{what} would build a table of {count} entries, over mc.config.max_elements = "
+            f"{config.max_elements:,}; query a marginal instead of the whole joint"
+        )
+    if len(out) > MAX_AXES:
+        raise BackendError(
+            f"{what} would build a table with {len(out)} axes; einsum supports at most "
+            f"{MAX_AXES}: delete or marginalise some wires"
+        )
 
 
 def contraction_cost(d: Diagram) -> dict[str, float]:
@@ -211,13 +333,16 @@ def contract(
     backend: str | None = None,
     keep: Sequence[int] | None = None,
     effects: Mapping[int, Any] | None = None,
+    rescaled: bool = False,
 ) -> Any:
     """One contraction of ``d``: the table of ``d`` by default.
 
     With ``keep``, only the codomain factors at those positions stay (the others are summed
     out, i.e. deleted); ``effects`` maps codomain positions to vectors that weight that wire
     before it is summed out (a one-hot vector observes an outcome). The result has axes
-    ``(*dom.shape, *kept factor shapes)``; nothing larger than needed is built.
+    ``(*dom.shape, *kept factor shapes)``; nothing larger than needed is built. With
+    ``rescaled=True`` the result is ``(table, log_scale)``, the true table being
+    ``table * exp(log_scale)``: use it where products of many probabilities would underflow.
 
     >>> import markovcat as mc, numpy as np
     >>> p = mc.state(mc.Bool @ mc.Bool, [0.1, 0.2, 0.3, 0.4])
@@ -229,10 +354,11 @@ def contract(
     effects = dict(effects or {})
     positions = tuple(sorted(effects))
     structure = query_structure(net.wiring, keep, positions)
+    _check_output(d, structure)
     expr, largest, _ = _expression(structure)
     if largest > config.max_elements:
         raise MemoryLimitError(
-            f"evaluating {_short(d)} : {d.dom} → {d.cod} would allocate a tensor of "
+            f"evaluating {describe(d)} : {describe(d.dom)} → {describe(d.cod)} would allocate a tensor of "
             f"{largest:,} entries, over mc.config.max_elements = {config.max_elements:,}; "
             "query a marginal instead of the whole joint, or raise the limit"
         )
@@ -250,13 +376,16 @@ def contract(
             arrays.append(ops.ones(lead, (sizes[e[1]],)))
     shape = tuple(sizes[i] for i in structure[2])
     if expr is None:  # nothing at all to contract: the unit
-        return ops.ones(lead, shape)
+        table = ops.ones(lead, shape)
+        return (table, 0.0) if rescaled else table
+    if rescaled:
+        if len(arrays) == 1:
+            raw = expr(*arrays, backend=ops.einsum_backend(lead))
+            table, log_scale = ops.rescale(ops.wrap(lead, raw))
+        else:
+            table, log_scale = _run_rescaled(expr, arrays, lead)
+        return table, log_scale
     return ops.wrap(lead, expr(*arrays, backend=ops.einsum_backend(lead)))
-
-
-def _short(d: Diagram) -> str:
-    s = str(d)
-    return s if len(s) <= 80 else s[:77] + "..."
 
 
 def evaluate(d: Diagram, *, backend: str | None = None) -> Kernel:

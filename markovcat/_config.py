@@ -7,7 +7,12 @@
 
 from __future__ import annotations
 
+import math
+import numbers
 from dataclasses import dataclass
+from typing import Any
+
+from ._errors import InvalidArgumentError
 
 
 @dataclass
@@ -29,3 +34,16 @@ class Config:
 
 
 config = Config()
+
+
+def check_tolerance(atol: Any, where: str) -> float:
+    """``atol`` as a float, or :class:`InvalidArgumentError` unless it is finite and >= 0.
+
+    >>> check_tolerance(1e-9, "mc.allclose")
+    1e-09
+    """
+    if isinstance(atol, bool) or not isinstance(atol, numbers.Real) or not 0 <= atol < math.inf:
+        raise InvalidArgumentError(
+            f"{where}: expected a finite tolerance atol >= 0, given {atol!r:.80}"
+        )
+    return float(atol)

@@ -17,15 +17,23 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from ._errors import InvalidObjectError, TypeMismatchError
+from ._errors import InvalidObjectError, MemoryLimitError, TypeMismatchError, UnknownOutcomeError
 from ._objects import I, Obj, Object, Product, as_object, product
 
 if TYPE_CHECKING:
     from ._kernel import Kernel
 
 
-def _label(d: Diagram) -> str:
-    return getattr(d, "name", None) or str(d)
+def describe(d: Any, limit: int = 80) -> str:
+    """A short label for error messages: the name, or the formula cut to ``limit`` chars.
+
+    >>> import markovcat as mc
+    >>> from markovcat._diagram import describe
+    >>> describe(mc.Box("f", mc.Bool, mc.Bool) >> mc.copy(mc.Bool))
+    'f >> copy(Bool)'
+    """
+    s = getattr(d, "name", None) or str(d)
+    return s if len(s) <= limit else s[: limit - 3] + "..."
 
 
 class Diagram:
@@ -40,23 +48,23 @@ class Diagram:
     # ---- building terms --------------------------------------------------------------
     def __rshift__(self, other: Diagram) -> Diagram:
         if not isinstance(other, Diagram):
-            return NotImplemented
+            raise _not_a_diagram(self, ">>", other)
         if self.cod != other.dom:
             raise TypeMismatchError(
-                f"cannot compose {_label(self)} : {self.dom} → {self.cod} with "
-                f"{_label(other)} : {other.dom} → {other.cod}: the codomain {self.cod} "
-                f"of the first must equal the domain {other.dom} of the second"
+                f"cannot compose {describe(self)} : {describe(self.dom)} → {describe(self.cod)} "
+                f"with {describe(other)} : {describe(other.dom)} → {describe(other.cod)}: the "
+                f"codomain of the first must equal the domain of the second"
             )
         return Seq(_flat(Seq, (self, other)))
 
     def __lshift__(self, other: Diagram) -> Diagram:
         if not isinstance(other, Diagram):
-            return NotImplemented
+            raise _not_a_diagram(self, "<<", other)
         return other >> self
 
     def __matmul__(self, other: Diagram) -> Diagram:
         if not isinstance(other, Diagram):
-            return NotImplemented
+            raise _not_a_diagram(self, "@", other)
         return Par(_flat(Par, (self, other)))
 
     def __call__(self, *wires: Any) -> Any:
@@ -90,9 +98,10 @@ class Diagram:
 
     def is_deterministic(self, atol: float = 1e-9) -> bool:
         """True when every row is a point mass (all entries 0 or 1)."""
+        from ._config import check_tolerance
         from .backends import ops
 
-        return ops.is_zero_one(self.array, atol)
+        return ops.is_zero_one(self.array, check_tolerance(atol, "is_deterministic"))
 
     def _repr_html_(self) -> str:
         from ._display import kernel_html
@@ -102,6 +111,13 @@ class Diagram:
     def _repr_svg_(self) -> str | None:
         draw = getattr(self, "draw", None)
         return draw()._repr_svg_() if draw is not None else None
+
+
+def _not_a_diagram(d: Diagram, op: str, other: Any) -> TypeMismatchError:
+    return TypeMismatchError(
+        f"{d!s:.60} {op} ...: expected a diagram or kernel on the right, "
+        f"given {type(other).__name__} {other!r:.60}"
+    )
 
 
 def _flat(cls: type, parts: tuple[Diagram, ...]) -> tuple[Diagram, ...]:
@@ -280,6 +296,10 @@ def identity(obj: Object) -> Diagram:
     return Identity(as_object(obj, "identity"))
 
 
+#: The most copies one ``mc.copy`` makes (each is a wire of the diagram).
+MAX_COPIES = 2**16
+
+
 def copy(obj: Object, n: int = 2) -> Diagram:
     """The copy map ``X → X^{⊗n}`` (``n=1`` is the identity, ``n=0`` delete).
 
@@ -290,6 +310,8 @@ def copy(obj: Object, n: int = 2) -> Diagram:
     obj = as_object(obj, "copy")
     if not isinstance(n, int) or isinstance(n, bool) or n < 0:
         raise InvalidObjectError(f"copy({obj}): expected a number of copies n >= 0, given {n!r}")
+    if n > MAX_COPIES:
+        raise MemoryLimitError(f"copy({obj}): {n:,} copies is over the limit of {MAX_COPIES:,}")
     if n == 0:
         return Delete(obj)
     if n == 1:
@@ -330,8 +352,14 @@ def rewire(obj: Object, positions: tuple[int, ...] | list[int]) -> Diagram:
     """
     obj = as_object(obj, "rewire")
     factors = obj.factors
+    if not isinstance(positions, (list, tuple, range)):
+        raise UnknownOutcomeError(
+            f"rewire({obj}): expected a list of factor positions, given {positions!r:.80}"
+        )
     positions = [_position(p, len(factors), obj) for p in positions]
-    counts = [positions.count(i) for i in range(len(factors))]
+    counts = [0] * len(factors)
+    for p in positions:
+        counts[p] += 1
     layer = _tensor([copy(f, c) for f, c in zip(factors, counts, strict=False)], I)
     # wires after copying, each labelled by its factor; then sort them into `positions`
     current = [i for i, c in enumerate(counts) for _ in range(c)]
@@ -383,20 +411,19 @@ def _permutation(objs: list[Obj], labels: list[int], target: list[int]) -> Diagr
     key = [queues[lab].pop(0) for lab in labels]  # final slot of the wire in each slot
     objs = list(objs)
     result: Diagram = Identity(product(*objs))
-    for rnd in range(len(key)):
+    for rnd in range(len(key) + 1):
         if all(key[j] <= key[j + 1] for j in range(len(key) - 1)):
             break
-        i = rnd % 2
+        i = rnd % 2  # pairs (i, i+1), (i+2, i+3), … : odd–even rounds alternate
         parts: list[Diagram] = [Identity(objs[0])] if i else []
         while i < len(key):
             if i + 1 < len(key) and key[i] > key[i + 1]:
                 parts.append(Swap(objs[i], objs[i + 1]))
                 key[i], key[i + 1] = key[i + 1], key[i]
                 objs[i], objs[i + 1] = objs[i + 1], objs[i]
-                i += 2
             else:
-                parts.append(Identity(objs[i]))
-                i += 1
+                parts += [Identity(o) for o in objs[i : i + 2]]
+            i += 2
         result = result >> _tensor(parts, I)
     return result
 

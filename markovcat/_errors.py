@@ -76,3 +76,8 @@ class PersistenceError(MarkovCatError, ValueError):
 class BifFormatError(MarkovCatError, ValueError):
     """A BIF file that cannot be read (malformed, with its line number) or a state that
     cannot be written as BIF (names or outcomes BIF cannot spell)."""
+
+
+class InvalidArgumentError(MarkovCatError, ValueError):
+    """An argument outside its allowed range, such as a negative, NaN or non-numeric
+    tolerance ``atol``."""

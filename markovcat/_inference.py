@@ -16,13 +16,16 @@ probability 0 raises :class:`ZeroProbabilityError`.
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
+from . import backends
 from ._compile import contract, evaluate
-from ._diagram import Diagram, copy, identity, rewire
+from ._config import check_tolerance
+from ._diagram import Diagram, copy, describe, identity, rewire
 from ._errors import TypeMismatchError, ZeroProbabilityError
 from ._evidence import factor_position, parse_evidence
 from ._kernel import Kernel
@@ -131,7 +134,7 @@ def bayes_invert(f: Diagram, prior: Diagram) -> Kernel:
     if prior.cod != f.dom:
         raise TypeMismatchError(
             f"mc.bayes_invert: the prior's codomain {prior.cod} must be the channel's domain "
-            f"{f.dom} (channel {getattr(f, 'name', None) or f})"
+            f"{f.dom} (channel {describe(f)})"
         )
     X = f.dom
     joint = prior >> copy(X) >> (identity(X) @ f)
@@ -145,8 +148,8 @@ def _check_evidence_probability(z: Any, state: Diagram, evidence: Any) -> None:
         return  # under tracing the value is unknown; the caller sees NaN-free where()
     if not bool(np.any(np.asarray(ops.positive(z)))):
         raise ZeroProbabilityError(
-            f"cannot condition {getattr(state, 'name', None) or state} : {state.dom} → "
-            f"{state.cod} on evidence {evidence!r}: it has probability 0"
+            f"cannot condition {describe(state)} : {state.dom} → {describe(state.cod)} on "
+            f"evidence {reprlib.repr(evidence)}: it has probability 0"
         )
 
 
@@ -187,20 +190,22 @@ def condition(
                 f"mc.condition: a predicate must be a kernel {X} → Bool, given {pred.dom} → {pred.cod}"
             )
         weighted = state >> copy(X) >> (identity(X) @ pred)
-        table = contract(weighted, keep=target, effects={n: np.array([0.0, 1.0])})
-        _check_evidence_probability(
-            ops.asum(table, None), state, getattr(pred, "name", None) or str(pred)
-        )
+        table, _ = contract(weighted, keep=target, effects={n: np.array([0.0, 1.0])}, rescaled=True)
+        _check_evidence_probability(ops.asum(table, None), state, describe(pred))
         return Kernel._trusted(
-            I, product(*(X.factors[i] for i in target)), table / ops.asum(table, None), None
+            I,
+            product(*(X.factors[i] for i in target)),
+            backends.asarray(table / ops.asum(table, None)),  # 0-d numpy: keep an array
+            None,
         )
     observed = parse_evidence(X, evidence)
     effects = {pos: _one_hot(X.factors[pos].size, idx) for pos, idx in observed.items()}
     free = [i for i in target if i not in observed]
-    table = contract(state, keep=free, effects=effects)  # axes: the free target factors
+    table, _ = contract(state, keep=free, effects=effects, rescaled=True)  # free target axes
     z = ops.asum(table, None)
     _check_evidence_probability(z, state, evidence)
-    posterior: Diagram = Kernel._trusted(I, product(*(X.factors[i] for i in free)), table / z, None)
+    table = backends.asarray(table / z)  # 0-d numpy division gives a scalar: keep an array
+    posterior: Diagram = Kernel._trusted(I, product(*(X.factors[i] for i in free)), table, None)
     points = [i for i in target if i in observed]
     for i in points:
         posterior = posterior @ Kernel._trusted(I, X.factors[i], effects[i], None)
@@ -226,6 +231,7 @@ def almost_surely_equal(f: Diagram, g: Diagram, prior: Diagram, atol: float = 1e
     """
     for d, what in ((f, "f"), (g, "g"), (prior, "prior")):
         _diagram(d, "almost_surely_equal", what)
+    atol = check_tolerance(atol, "mc.almost_surely_equal")
     if f.dom != g.dom or f.cod != g.cod:
         return False
     if prior.dom != I or prior.cod != f.dom:

@@ -30,6 +30,11 @@ def interpret(
     """
     if not isinstance(diagram, Diagram):
         raise TypeMismatchError(f"mc.interpret expects a diagram, given {type(diagram).__name__}")
+    if not isinstance(mapping, Mapping):
+        raise TypeMismatchError(
+            f"mc.interpret expects a dict {{box name: kernel or table}}, given "
+            f"{type(mapping).__name__}"
+        )
     cache: dict[str, Diagram] = {}
 
     def image(box: Box) -> Diagram:

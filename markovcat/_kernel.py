@@ -12,6 +12,7 @@ A kernel ``f: X1⊗…⊗Xn → Y1⊗…⊗Ym`` holds ``f.table`` of shape
 
 from __future__ import annotations
 
+import inspect
 import itertools
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -21,7 +22,13 @@ import numpy as np
 from . import backends
 from ._config import config
 from ._diagram import Diagram
-from ._errors import NotStochasticError, UnknownOutcomeError
+from ._errors import (
+    InvalidObjectError,
+    MemoryLimitError,
+    NotStochasticError,
+    TypeMismatchError,
+    UnknownOutcomeError,
+)
 from ._objects import I, Object, as_object
 from .backends import ops
 
@@ -34,7 +41,7 @@ class Kernel(Diagram):
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        raise TypeError("build kernels with mc.kernel, mc.state or mc.deterministic")
+        raise TypeMismatchError("build kernels with mc.kernel, mc.state or mc.deterministic")
 
     @classmethod
     def _trusted(cls, dom: Object, cod: Object, table: Any, name: str | None) -> Kernel:
@@ -69,7 +76,7 @@ class Kernel(Diagram):
         return self.name or f"kernel({self.dom} → {self.cod})"
 
     def __repr__(self) -> str:
-        table = np.asarray(self.table).tolist()
+        table = np.asarray(self.table).tolist() if ops.is_concrete(self.table) else "<traced>"
         name = f", name={self.name!r}" if self.name else ""
         return f"kernel({self.dom!r}, {self.cod!r}, {table}{name})"
 
@@ -80,10 +87,22 @@ class Kernel(Diagram):
 
 
 def _describe(name: str | None, dom: Object, cod: Object) -> str:
+    if name is not None and not isinstance(name, str):
+        raise InvalidObjectError(f"a kernel {dom} → {cod}: expected a str name, given {name!r}")
     return f"kernel {name!r} : {dom} → {cod}" if name else f"kernel {dom} → {cod}"
 
 
+def _check_size(dom: Object, cod: Object, what: str) -> None:
+    """Fail before building a table of more than ``mc.config.max_elements`` entries."""
+    if dom.size * cod.size > config.max_elements:
+        raise MemoryLimitError(
+            f"{what}: a table of {dom.size * cod.size:,} entries is over "
+            f"mc.config.max_elements = {config.max_elements:,}"
+        )
+
+
 def _from_dict(dom: Object, cod: Object, table: Mapping, what: str) -> np.ndarray:
+    _check_size(dom, cod, what)
     arr = np.zeros(dom.shape + cod.shape, dtype=object)
     arr[...] = 0
     seen = set()
@@ -188,6 +207,8 @@ def deterministic(
     dom = as_object(dom, "deterministic domain")
     cod = as_object(cod, "deterministic codomain")
     what = _describe(name or getattr(fn, "__name__", None), dom, cod)
+    _check_arity(fn, len(dom.factors), what)
+    _check_size(dom, cod, what)
     table = np.zeros(dom.shape + cod.shape)
     for xs in itertools.product(*(f.values for f in dom.factors)):
         y = fn(*xs)
@@ -197,6 +218,38 @@ def deterministic(
             raise UnknownOutcomeError(f"{what}: at input {xs!r} the function gave {exc}") from None
         table[tuple(f.position(v) for f, v in zip(dom.factors, xs, strict=False)) + yi] = 1.0
     return Kernel._trusted(dom, cod, table, name)
+
+
+def _check_arity(fn: Any, n: int, what: str) -> None:
+    """``fn`` must be callable with ``n`` positional arguments (one per domain factor)."""
+    if not callable(fn):
+        raise TypeMismatchError(f"{what}: expected a function of the outcomes, given {fn!r}")
+    try:
+        inspect.signature(fn).bind(*range(n))
+    except ValueError:  # no signature to inspect (some builtins): just call it
+        return
+    except TypeError:
+        raise TypeMismatchError(
+            f"{what}: the function must take {n} argument(s), one per domain factor"
+        ) from None
+
+
+def _check_logits(arr: Any, dom: Object, what: str) -> None:
+    """Logits are finite or -inf (probability 0); NaN, +inf and all -inf rows are errors."""
+    if not ops.is_concrete(arr):
+        return  # a tracer: values unknown
+    try:
+        rows = ops.to_numpy(arr).reshape(dom.size, -1)
+    except NotStochasticError:
+        return  # symbolic logits: nothing numeric to check
+    bad = np.isnan(rows) | np.isposinf(rows) | np.isneginf(rows).all(axis=1, keepdims=True)
+    if bad.any():
+        i = int(np.argmax(bad.any(axis=1)))
+        where = f"row for input {dom.outcomes[i]!r}" if dom != I else "the logits"
+        raise NotStochasticError(
+            f"{what}: {where} has logits {rows[i].tolist()}; expected finite numbers or -inf, "
+            "with at least one finite entry per row"
+        )
 
 
 def kernel_from_logits(dom: Object, cod: Object, logits: Any, *, name: str | None = None) -> Kernel:
@@ -212,6 +265,7 @@ def kernel_from_logits(dom: Object, cod: Object, logits: Any, *, name: str | Non
     cod = as_object(cod, "kernel codomain")
     what = _describe(name, dom, cod)
     arr = _table(dom, cod, logits, None, what)
+    _check_logits(arr, dom, what)
     axes = tuple(range(len(dom.factors), len(dom.factors) + len(cod.factors)))
     shifted = arr - ops.amax(arr, axes).reshape(dom.shape + (1,) * len(cod.factors))
     e = ops.exp(shifted)

@@ -16,7 +16,8 @@ from collections.abc import Hashable, Iterator
 from dataclasses import dataclass
 from typing import Any, Union
 
-from ._errors import InvalidObjectError, UnknownOutcomeError
+from ._config import config
+from ._errors import InvalidObjectError, MemoryLimitError, UnknownOutcomeError
 
 
 class _ObjectOps:
@@ -26,8 +27,11 @@ class _ObjectOps:
 
     def __matmul__(self, other: Object) -> Object:
         if not isinstance(other, (Obj, Product)):
-            return NotImplemented
-        return product(*self.factors, *other.factors)
+            raise InvalidObjectError(
+                f"{self} @ ...: expected a markovcat object on the right, given {other!r:.80}"
+            )
+        factors = self.factors + other.factors  # one C-level concatenation
+        return factors[0] if len(factors) == 1 else Product(factors)
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -80,6 +84,11 @@ class Obj(_ObjectOps):
         if not isinstance(name, str) or not name:
             raise InvalidObjectError(f"an object's name must be a non-empty str, given {name!r}")
         if isinstance(outcomes, int) and not isinstance(outcomes, bool):
+            if outcomes > config.max_elements:
+                raise MemoryLimitError(
+                    f"object {name!r}: {outcomes:,} outcomes is over "
+                    f"mc.config.max_elements = {config.max_elements:,}"
+                )
             outcomes = range(outcomes)
         try:
             values = tuple(outcomes)
@@ -178,14 +187,16 @@ def product(*objects: Object) -> Object:
     >>> mc.product(mc.Bool) == mc.Bool, mc.product() == mc.I
     (True, True)
     """
-    factors: list[Obj] = []
     for o in objects:
         if not isinstance(o, (Obj, Product)):
             raise InvalidObjectError(f"expected markovcat objects, given {o!r}")
-        factors.extend(o.factors)
-    if len(factors) == 1:
-        return factors[0]
-    return Product(tuple(factors))
+    if len(objects) <= 8:  # few (possibly long) products: C-level tuple concatenation
+        factors: tuple[Obj, ...] = ()
+        for o in objects:
+            factors += o.factors
+    else:
+        factors = tuple(itertools.chain.from_iterable(o.factors for o in objects))
+    return factors[0] if len(factors) == 1 else Product(factors)
 
 
 def as_object(x: Any, what: str = "object") -> Object:

@@ -16,10 +16,11 @@ copy(X) >> (id(X) @ f)
 from __future__ import annotations
 
 import contextvars
+import inspect
 from collections.abc import Callable
 from typing import Any
 
-from ._diagram import Diagram, Identity, Seq, _tensor, rewire
+from ._diagram import Diagram, Identity, Seq, _tensor, describe, rewire
 from ._errors import ProgramError
 from ._objects import I, Obj, Object, as_object, product
 
@@ -59,7 +60,7 @@ _current: contextvars.ContextVar[_Trace | None] = contextvars.ContextVar("trace"
 def apply(d: Diagram, args: tuple[Any, ...]) -> Any:
     """Record ``d`` applied to wires ``args`` in the current program; return its outputs."""
     trace = _current.get()
-    label = getattr(d, "name", None) or str(d)
+    label = describe(d)
     if trace is None:
         raise ProgramError(
             f"{label}(...) applies {label} to wires and works only inside an "
@@ -108,9 +109,19 @@ def program(dom: Object, cod: Object) -> Callable[[Callable[..., Any]], Diagram]
     cod = as_object(cod, "program codomain")
 
     def decorate(fn: Callable[..., Any]) -> Diagram:
+        if not callable(fn):
+            raise ProgramError(f"@mc.program decorates a function, given {fn!r:.80}")
         name = getattr(fn, "__name__", "program")
         trace = _Trace(name)
         inputs = [trace.new(f) for f in dom.factors]
+        try:
+            inspect.signature(fn).bind(*inputs)
+        except TypeError:
+            raise ProgramError(
+                f"program {name!r} must take {len(inputs)} wire(s), one per factor of {dom}"
+            ) from None
+        except ValueError:  # no signature to inspect (some builtins)
+            pass
         token = _current.set(trace)
         try:
             result = fn(*inputs)
@@ -139,31 +150,45 @@ def _returned(trace: _Trace, result: Any, cod: Object) -> list[int]:
     return [w.id for w in wires]
 
 
-def _assemble(trace: _Trace, live: list[int], result: list[int]) -> Diagram:
-    """Turn the recorded steps into ``rewire >> (id @ step) >> … >> rewire``."""
-    needed_after: list[set[int]] = []
-    need = set(result)
-    for _, ins, _ in reversed(trace.steps):
-        needed_after.append(set(need))
-        need |= set(ins)
-    needed_after.reverse()
+def _assemble(trace: _Trace, inputs: list[int], result: list[int]) -> Diagram:
+    """Turn the recorded steps into ``select >> (id @ step) >> … >> select``.
 
+    Wires that no later step needs but the result does are moved once into a "done"
+    block on the left, which later layers pass through as one identity; so each layer
+    only touches the few wires that are still active, and building is near-linear in
+    the length of the program (a 10,000-step hidden Markov model is fine).
+    """
+    last: dict[int, int] = {}
+    for k, (_, ins, _) in enumerate(trace.steps):
+        for w in ins:
+            last[w] = k
+    in_result = set(result)
+    done: list[int] = []
+    done_obj: Object = I
+    active = list(inputs)
     layers: list[Diagram] = []
-    for (d, ins, outs), later in zip(trace.steps, needed_after, strict=False):
-        keep = [w for w in live if w in later]
-        layers.append(_select(trace, live, keep + ins))
-        layers.append(_tensor([Identity(product(*(trace.objs[w] for w in keep))), d], I))
-        live = keep + outs
-    layers.append(_select(trace, live, result))
+    for k, (d, ins, outs) in enumerate(trace.steps):
+        keep = [w for w in active if last.get(w, -1) > k]
+        finish = [w for w in active if last.get(w, -1) <= k and w in in_result]
+        layers.append(_tensor([Identity(done_obj), _select(trace, active, finish + keep + ins)], I))
+        done += finish
+        done_obj = done_obj @ _obj(trace, finish)
+        layers.append(_tensor([Identity(done_obj), Identity(_obj(trace, keep)), d], I))
+        active = keep + outs
+    layers.append(_select(trace, done + active, result))
     steps = [layer for layer in layers if not isinstance(layer, Identity)]
     if not steps:
-        return layers[0]
+        return layers[-1]
     return steps[0] if len(steps) == 1 else Seq(tuple(_flatten(steps)))
 
 
+def _obj(trace: _Trace, wires: list[int]) -> Object:
+    return product(*(trace.objs[w] for w in wires))
+
+
 def _select(trace: _Trace, live: list[int], targets: list[int]) -> Diagram:
-    obj = product(*(trace.objs[w] for w in live))
-    return rewire(obj, [live.index(w) for w in targets])
+    slot = {w: i for i, w in enumerate(live)}
+    return rewire(_obj(trace, live), [slot[w] for w in targets])
 
 
 def _flatten(steps: list[Diagram]) -> list[Diagram]:

@@ -100,3 +100,17 @@ def test_html_table_has_labels():
     assert "<table" in html and "<th>a</th>" in html and "<th>2</th>" in html and "0.25" in html
     assert "<table" in (f >> mc.copy(Y))._repr_html_()
     assert "<code>" in mc.Box("g", X, X)._repr_html_()
+
+
+def test_rewire_realises_every_permutation():
+    import itertools
+
+    atoms = [mc.Obj(f"P{i}", i + 2) for i in range(4)]
+    X = mc.product(*atoms)
+    rng = np.random.default_rng(0)
+    t = rng.random(X.shape)
+    p = mc.state(X, t / t.sum())
+    for perm in itertools.permutations(range(4)):
+        d = p >> mc.rewire(X, list(perm))
+        assert d.cod == mc.product(*(atoms[i] for i in perm))
+        np.testing.assert_allclose(d.array, np.transpose(p.array, perm))

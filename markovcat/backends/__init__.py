@@ -77,10 +77,8 @@ def convert(x: Any, target: str) -> Any:
     if target == "numpy":
         return _dispatch.to_numpy(x)
     if target == "sympy":
-        import numpy as np
-
         if src == "jax":
-            x = np.asarray(x)
+            x = _dispatch.to_numpy(x)  # a tracer raises BackendError
         return _exact.to_exact(x)
     from . import _jax
 

@@ -42,6 +42,11 @@ asum = _primitive("asum", "asum(x, axis): sum over axes.")
 amax = _primitive("amax", "amax(x, axis): maximum over axes.")
 amin = _primitive("amin", "amin(x, axis): minimum over axes.")
 
+rescale = _primitive(
+    "rescale",
+    "rescale(x) -> (x / s, log s) with s = max|x| (exact arrays: (x, 0)); s = 1 if x == 0.",
+)
+
 # elementwise
 log = _primitive("log", "Natural logarithm.")
 exp = _primitive("exp", "Exponential.")
@@ -67,4 +72,6 @@ row_problem = _primitive(
 is_zero_one = _primitive("is_zero_one", "is_zero_one(table, atol): every entry 0 or 1.")
 
 # compilation
-jit = _primitive("jit", "jit(like, fn): fn compiled for like's backend (jax.jit on JAX, fn itself elsewhere).")
+jit = _primitive(
+    "jit", "jit(like, fn): fn compiled for like's backend (jax.jit on JAX, fn itself elsewhere)."
+)

@@ -35,9 +35,11 @@ def _sym(v: object) -> sympy.Expr:
     if isinstance(v, (numbers.Integral, np.integer)):
         return sympy.Integer(int(v))
     if isinstance(v, (float, np.floating)):
+        if not np.isfinite(v):  # nan, oo or -oo: rejected, by row, when the table is checked
+            return sympy.Float(float(v))
         # a float becomes the exact rational of its binary value, never a rounded guess
         return sympy.Rational(Fraction(float(v)))
-    if isinstance(v, sympy.Basic):
+    if isinstance(v, sympy.Expr):
         return v
     raise NotStochasticError(f"expected an exact number or sympy expression, given {v!r}")
 
@@ -143,6 +145,8 @@ d.take.register(ExactArray, int, int)(
 d.stack.register(ExactArray, list, int)(
     lambda like, xs, axis: _exact(np.stack([np.asarray(v, dtype=object) for v in xs], axis=axis))
 )
+
+
 @d.solve.register(ExactArray, ExactArray)
 def _(a, b):
     # exact Gaussian elimination; sympy raises a ValueError subclass when a is singular
@@ -214,9 +218,14 @@ def _(table, n_dom, atol):
         for v in row:
             if v.is_finite is False or v.has(sympy.nan, sympy.zoo):
                 return i, f"has a non-finite entry ({v})"
+            if v.is_extended_real is False:
+                return i, f"has a non-real entry ({v})"
             if v.is_negative:
                 return i, f"has a negative entry ({v})"
         total = sympy.simplify(sum(row, sympy.Integer(0)))
         if total != 1 and sympy.simplify(total - 1) != 0:
             return i, f"sums to {total}, expected exactly 1"
     return None
+
+
+d.rescale.register(ExactArray)(lambda x: (x, 0))

@@ -35,6 +35,19 @@ d.asarray.register(_A)(_float)
 d.backend_name.register(_A)(lambda x: "jax")
 d.priority.register(_A)(lambda x: 1)
 d.to_numpy.register(jax.Array)(lambda x: np.asarray(x, dtype=np.float64))
+
+
+@d.to_numpy.register(Tracer)
+def _traced(x, *args):
+    from .._errors import BackendError
+
+    raise BackendError(
+        "a traced JAX table has no concrete values inside jax.jit/grad/vmap; compare, "
+        "convert or display kernels outside the transformation (or use jnp on .array)"
+    )
+
+
+d.is_zero_one.register(Tracer, object)(_traced)
 d.is_concrete.register(jax.Array)(lambda x: True)
 d.is_concrete.register(Tracer)(lambda x: False)
 d.scalar.register(_A)(lambda x: jnp.reshape(x, ()))
@@ -61,6 +74,13 @@ d.where.register(_A, object, object, object)(lambda like, c, a, b: jnp.where(c, 
 d.xlogy.register(_A, _A)(lambda x, y: jax.scipy.special.xlogy(x, y))
 d.xlogy.register(_A, np.ndarray)(lambda x, y: jax.scipy.special.xlogy(x, y))
 d.xlogy.register(np.ndarray, _A)(lambda x, y: jax.scipy.special.xlogy(x, y))
+
+
+@d.rescale.register(_A)
+def _(x):
+    m = jnp.max(jnp.abs(x))
+    safe = jnp.where(m > 0, m, 1.0)
+    return x / safe, jnp.log(safe)
 
 
 @d.allclose.register(_A, _A, object)

@@ -25,12 +25,13 @@ def _to_float64(x: np.ndarray) -> np.ndarray:
 
 
 def _object_table(x: np.ndarray):
-    """Object arrays of exact numbers become exact; of floats become float64."""
+    """Object arrays with exact numbers become exact (floats among them by their exact
+    binary value); of floats only, float64."""
     from . import _exact
 
     flat = x.ravel().tolist()
     if any(_exact.is_exact_scalar(v) for v in flat) and all(
-        _exact.is_exact_scalar(v) or isinstance(v, numbers.Integral) for v in flat
+        _exact.is_exact_scalar(v) or isinstance(v, (numbers.Integral, *_S)) for v in flat
     ):
         return _exact.to_exact(x)
     if all(isinstance(v, _S) and not isinstance(v, Fraction) for v in flat):
@@ -125,11 +126,21 @@ def _(table, n_dom, atol):
     if not nonneg.all():
         i = int(np.argmin(nonneg))
         return i, f"has a negative entry ({rows[i].min():.6g})"
-    dev = np.abs(rows.sum(axis=1) - 1.0)
+    with np.errstate(over="ignore"):  # huge entries sum to inf: reported below, not warned
+        sums = rows.sum(axis=1)
+    dev = np.abs(sums - 1.0)
     if dev.size and dev.max() > atol:
         i = int(np.argmax(dev > atol))
-        return i, f"sums to {rows[i].sum():.10g}, expected 1 within {atol:g}"
+        return i, f"sums to {sums[i]:.10g}, expected 1 within {atol:g}"
     return None
+
+
+@d.rescale.register(np.ndarray)
+def _(x):
+    m = float(np.max(np.abs(x))) if x.size else 0.0
+    if m == 0.0 or not np.isfinite(m):
+        return x, 0.0
+    return np.asarray(x / m), float(np.log(m))
 
 
 d.jit.register(np.ndarray, object)(lambda like, fn: fn)  # numpy and exact arrays: run as is
