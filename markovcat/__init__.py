@@ -134,5 +134,5 @@ __all__ = [
     "BifFormatError",
 ]
 
-if "jax" in _sys.modules:  # JAX already imported: register kernels as pytrees now
+if _sys.modules.get("jax") is not None:  # JAX already imported: register pytrees now
     backends.load("jax")
