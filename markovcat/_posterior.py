@@ -65,8 +65,8 @@ class _Step:
     node: int
     children: tuple[int, ...]
     expr: Any
-    backward: tuple[tuple[int, Any, tuple[int, ...], tuple[int, ...]], ...]
-    # each: (child, expression, the operands after the gradient, sizes of ones vectors)
+    backward: tuple[tuple[int, Any, tuple[int, ...]], ...]
+    # each: (child, expression, the operands that multiply the gradient)
 
 
 @dataclass
@@ -80,6 +80,7 @@ class _Plan:
     steps: tuple[_Step, ...]
     root: int
     reads: tuple[tuple[int, Any], ...]  # per queried wire: (operand node, marginal expr)
+    layout: tuple[tuple[int, int, int], ...]  # per factor: (0, read, 0) or (1, slot, size)
     largest: int
     flops: float
     compiled: dict
@@ -115,9 +116,9 @@ def _better_optimizers() -> list[Any]:
     return [ctg.HyperOptimizer(max_repeats=64, parallel=False, progbar=False)]
 
 
-#: Contractions above this many multiply-adds go through opt_einsum's BLAS-aware path;
-#: smaller ones call the backend's einsum directly (a few microseconds less each).
-BLAS_FLOPS = 2**13
+#: Pairwise contractions above this many multiply-adds run as one batched matrix product
+#: (:class:`_Pair`); smaller ones call the backend's einsum directly (less overhead).
+BLAS_FLOPS = 2**9
 
 
 @dataclass(frozen=True)
@@ -134,10 +135,48 @@ class _Einsum:
         small = math.prod(sizes.values()) <= BLAS_FLOPS or len(self.shapes) == 1
         if small and len(sizes) <= len(_LETTERS):
             return partial(get_func("einsum", backend), self.eq)
+        if len(self.shapes) == 2:
+            return _Pair(self.eq, sizes)
         expr = oe.contract_expression(
             self.eq, *self.shapes, optimize=[tuple(range(len(self.shapes)))]
         )
         return partial(expr, backend=backend)
+
+
+class _Pair:
+    """A large pairwise einsum as one batched matrix product (``@``), for any array type.
+
+    Indices in both inputs and the output are the batch, in both inputs only are summed
+    by the product, in one input only are kept (or summed out first if not in the output).
+    Unlike ``tensordot`` this handles batch indices, which tables sharing a parent have.
+    """
+
+    def __init__(self, eq: str, sizes: dict[str, int]) -> None:
+        (a, b), out = eq.split("->")[0].split(","), eq.split("->")[1]
+        batch = [i for i in out if i in a and i in b]
+        inner = [i for i in a if i in b and i not in out]
+        left = [i for i in out if i in a and i not in b]
+        right = [i for i in out if i in b and i not in a]
+        self.sum_a = tuple(k for k, i in enumerate(a) if i not in b and i not in out)
+        self.sum_b = tuple(k for k, i in enumerate(b) if i not in a and i not in out)
+        a2 = [i for i in a if i in b or i in out]
+        b2 = [i for i in b if i in a or i in out]
+        self.perm_a = tuple(a2.index(i) for i in batch + left + inner)
+        self.perm_b = tuple(b2.index(i) for i in batch + inner + right)
+        n = [math.prod(sizes[i] for i in g) for g in (batch, left, inner, right)]
+        self.shape_a, self.shape_b = (n[0], n[1], n[2]), (n[0], n[2], n[3])
+        self.shape_r = tuple(sizes[i] for i in batch + left + right)
+        order = batch + left + right
+        self.perm_r = tuple(order.index(i) for i in out)
+
+    def __call__(self, x: Any, y: Any) -> Any:
+        if self.sum_a:
+            x = x.sum(axis=self.sum_a)
+        if self.sum_b:
+            y = y.sum(axis=self.sum_b)
+        x = x.transpose(self.perm_a).reshape(self.shape_a)
+        y = y.transpose(self.perm_b).reshape(self.shape_b)
+        return (x @ y).reshape(self.shape_r).transpose(self.perm_r)
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -162,6 +201,13 @@ def _plan(state: Diagram, observed: tuple[int, ...], query: tuple[int, ...], eve
     if plan is None:
         plan = _build(state, observed, query, every)
         cache[key] = plan
+    if plan.largest > config.max_elements:  # checked on every call: the limit may change
+        raise MemoryLimitError(
+            f"the posterior query on {_describe(state)} would allocate a tensor of "
+            f"{plan.largest:,} entries ({plan.largest * 8 / 2**30:.2f} GiB as float64), over "
+            f"mc.config.max_elements = {config.max_elements:,}; observe or query fewer "
+            "variables, install cotengra for a better contraction order, or raise the limit"
+        )
     return plan
 
 
@@ -201,16 +247,9 @@ def _build(state: Diagram, observed: tuple[int, ...], query: tuple[int, ...], ev
     out = () if every else tuple(dict.fromkeys(free_query))
     eq = ",".join(_symbols(t) for t in terms) + "->" + _symbols(out)
     if not terms:
-        return _Plan((), (), (), 0, (), -1, (), 1, 0.0, {})
+        return _Plan((), (), (), 0, (), -1, (), (), 1, 0.0, {})
     path, largest, flops = _path(eq, shapes)
     largest = max(largest, max(int(np.prod(s, dtype=np.float64)) for s in shapes))
-    if largest > config.max_elements:
-        raise MemoryLimitError(
-            f"the posterior query on {_describe(state)} would allocate a tensor of "
-            f"{largest:,} entries ({largest * 8 / 2**30:.2f} GiB as float64), over "
-            f"mc.config.max_elements = {config.max_elements:,}; observe or query fewer "
-            "variables, install cotengra for a better contraction order, or raise the limit"
-        )
     # 3. the contraction tree and its reverse
     live = list(range(len(terms)))  # node ids of the current operand list
     node_terms = list(terms)
@@ -231,36 +270,46 @@ def _build(state: Diagram, observed: tuple[int, ...], query: tuple[int, ...], ev
     if root < 0:  # pragma: no cover - opt_einsum paths always end in one tensor
         raise TypeMismatchError("internal error: the contraction path does not end in one tensor")
     reads: list[tuple[int, Any]] = []
+    layout: list[tuple[int, int, int]] = []
     if every:
+        n_read = 0
+        for w in cod:
+            if w in slot_of:
+                layout.append((1, slot_of[w], sizes[w]))
+            else:
+                layout.append((0, n_read, 0))
+                n_read += 1
         chosen: dict[int, int] = {}
         for w in dict.fromkeys(free_query):
             holders = [n for n in range(len(terms)) if w in terms[n]]
             chosen[w] = min(holders, key=lambda n: int(np.prod(shapes[n], dtype=np.float64)))
-        for w in free_query:
-            n = chosen[w]
-            s = _symbols(terms[n])
-            reads.append((n, _expression(f"{s},{s}->{oe.get_symbol(w)}", [shapes[n], shapes[n]])))
         wanted = set(chosen.values())
         for st in steps:  # which nodes need a gradient: ancestors of the chosen leaves
             if wanted.intersection(st.children):
                 wanted.add(st.node)
-        for st in steps:
+        # gradients carry only the indices they vary along: an index that a step sums out
+        # of one child alone leaves that child's gradient constant along it
+        grad_terms: dict[int, tuple[int, ...]] = {root: ()}
+        for st in reversed(steps):
+            if st.node not in wanted:
+                continue
             backward = []
             for c in st.children:
                 if c not in wanted:
                     continue
                 others = tuple(o for o in st.children if o != c)
-                present = set(node_terms[st.node]).union(*(node_terms[o] for o in others))
-                missing = tuple(w for w in node_terms[c] if w not in present)
-                ins = [
-                    node_terms[st.node],
-                    *(node_terms[o] for o in others),
-                    *((w,) for w in missing),
-                ]
-                eq_b = ",".join(_symbols(t) for t in ins) + "->" + _symbols(node_terms[c])
+                ins = [grad_terms[st.node], *(node_terms[o] for o in others)]
+                present = {w for t in ins for w in t}
+                grad_terms[c] = tuple(w for w in node_terms[c] if w in present)
+                eq_b = ",".join(_symbols(t) for t in ins) + "->" + _symbols(grad_terms[c])
                 expr = _expression(eq_b, [tuple(sizes[w] for w in t) for t in ins])
-                backward.append((c, expr, others, tuple(sizes[w] for w in missing)))
+                backward.append((c, expr, others))
             st.backward = tuple(backward)
+        for w in free_query:
+            n = chosen[w]
+            eq_r = f"{_symbols(terms[n])},{_symbols(grad_terms[n])}->{oe.get_symbol(w)}"
+            g_shape = tuple(sizes[v] for v in grad_terms[n])
+            reads.append((n, _expression(eq_r, [shapes[n], g_shape])))
     return _Plan(
         tuple(kept),
         tuple(slicers),
@@ -269,6 +318,7 @@ def _build(state: Diagram, observed: tuple[int, ...], query: tuple[int, ...], ev
         tuple(steps),
         root,
         tuple(reads),
+        tuple(layout),
         largest,
         flops,
         {},
@@ -282,7 +332,7 @@ class _Callables:
 
     diags: list[Any]
     forward: list[Any]
-    backward: list[list[tuple[int, Any, tuple[int, ...], tuple[int, ...]]]]
+    backward: list[list[tuple[int, Any, tuple[int, ...]]]]
     reads: list[tuple[int, Any]]
 
 
@@ -293,7 +343,7 @@ def _callables(plan: _Plan, backend: str) -> _Callables:
         c = _Callables(
             [d.prepare(backend) if d is not None else None for d in plan.diags],
             [st.expr.prepare(backend) for st in plan.steps],
-            [[(ch, e.prepare(backend), o, m) for ch, e, o, m in st.backward] for st in plan.steps],
+            [[(ch, e.prepare(backend), o) for ch, e, o in st.backward] for st in plan.steps],
             [(n, e.prepare(backend)) for n, e in plan.reads],
         )
         plan.compiled[key] = c
@@ -333,12 +383,10 @@ def _all_marginals(
     z = ops.wrap(lead, values[plan.root])
     grads: list[Any] = [None] * len(values)
     grads[plan.root] = ops.ones(lead, ())
-    ones: dict[int, Any] = {}
     for st, backward in zip(reversed(plan.steps), reversed(c.backward), strict=True):
         g = grads[st.node]
-        for child, fn, others, missing in backward:
-            extra = [ones.setdefault(n, ops.ones(lead, (n,))) for n in missing]
-            grads[child] = fn(g, *[values[o] for o in others], *extra)
+        for child, fn, others in backward:
+            grads[child] = fn(g, *[values[o] for o in others])
     margs = [fn(values[n], grads[n]) for n, fn in c.reads]
     return z, margs
 
@@ -350,9 +398,13 @@ def _runner(plan: _Plan, lead: Any) -> Any:
     if fn is None:
 
         def run(tables: Sequence[Any], evidence: Sequence[Any]) -> tuple[Any, list[Any]]:
+            """``Z`` and one posterior table per factor (point masses where observed)."""
             z, margs = _all_marginals(plan, tables, evidence)
             safe = ops.where(z, ops.positive(z), z, ops.ones(z, ()))  # Z = 0 raises later
-            return z, [m / safe for m in margs]
+            return z, [
+                ops.eye(z, n)[evidence[i]] if point else margs[i] / safe
+                for point, i, n in plan.layout
+            ]
 
         fn = ops.jit(lead, run)
         plan.compiled[key] = fn
@@ -436,21 +488,13 @@ def posterior_marginals(state: Diagram, evidence: Mapping[Any, Any] | None = Non
     query = tuple(p for p in range(len(factors)) if p not in value_of)
     plan = _plan(state, positions, query, True)
     tables = _tables(state, plan)
-    if tables:
-        lead = tables[0]
-        z, margs = _runner(plan, lead)(tables, values)
-        _check(z, state, evidence)
-    else:  # everything observed
-        lead, margs = np.ones(()), []
-    it = iter(margs)
+    if not factors:
+        return []
+    lead = tables[0]
+    z, margs = _runner(plan, lead)(tables, values)
+    _check(z, state, evidence)
     return [
-        Kernel._trusted(
-            I,
-            f,
-            _point(lead, f.size, value_of[p]) if p in value_of else ops.wrap(lead, next(it)),
-            None,
-        )
-        for p, f in enumerate(factors)
+        Kernel._trusted(I, f, ops.wrap(lead, m), None) for f, m in zip(factors, margs, strict=True)
     ]
 
 

@@ -236,6 +236,29 @@ def test_memory_guard_fails_before_allocating(monkeypatch):
         mc.posterior_marginals(net, {})
     monkeypatch.setattr(mc.config, "max_elements", 1000)
     assert len(mc.posterior_marginals(net, {})) == 3
+    monkeypatch.setattr(mc.config, "max_elements", 100)  # the cached plan is checked again
+    with pytest.raises(mc.MemoryLimitError):
+        mc.posterior_marginals(net, {})
+
+
+@settings(max_examples=10)
+@given(net=bayes_nets(max_vars=4), data=st.data())
+def test_batched_matrix_product_contractions_match_brute_force(backend, net, data):
+    objs, parents, tables = net
+    joint = brute(objs, parents, tables)
+    sample = data.draw(st.sampled_from(list(zip(*np.nonzero(joint > 0)))))
+    observed = {0: int(sample[0])}
+    post, z = condition_brute(joint, observed)
+    state = build(objs, parents, tables, backend)
+    old = _posterior.BLAS_FLOPS
+    _posterior.BLAS_FLOPS = -1  # every pairwise step as a batched matrix product
+    try:
+        got = mc.posterior_marginals(state, {0: objs[0].values[observed[0]]})
+    finally:
+        _posterior.BLAS_FLOPS = old
+    for i, m in enumerate(got):
+        want = post.sum(axis=tuple(j for j in range(len(objs)) if j != i)) / z
+        check_equal(m.array, want, backend)
 
 
 def test_better_path_optimiser_gives_the_same_answers(monkeypatch):
