@@ -70,8 +70,9 @@ def safe_log(x: Any) -> Any:
 
 
 def plogq(p: Any, q: Any) -> Any:
-    """``p log q`` with ``0 log q = 0`` (also for ``q = 0``) and NaN-free gradients."""
-    return ops.xlogy(p, ops.where(q, ops.positive(p), q, const(q, 1)))
+    """``p log q`` for ``q > 0`` wherever ``p > 0``; 0 where ``p = 0`` (even if ``q = 0``),
+    with NaN-free gradients: ``log`` only ever sees positive numbers."""
+    return arr(p * arr(ops.log(ops.where(q, ops.positive(p), q, const(q, 1)))))
 
 
 def tail(x: Any, n: int) -> tuple[int, ...]:
@@ -282,7 +283,19 @@ class KullbackLeibler(SumDivergence):
     name = "KL"
 
     def term(self, p: Any, q: Any) -> Any:
-        return plogq(p, p) - plogq(p, q)
+        pos = ops.positive(p)
+        both = pos & ops.positive(q)
+        one = const(p, 1)
+        ratio = arr(ops.where(p, both, p, one) / ops.where(q, both, q, one))
+        t = arr(p * arr(ops.log(ratio)))  # log 1 = 0 off the common support
+        return ops.where(p, pos & ~both, infinity(p), t)  # q = 0 < p: +inf
+
+    # KL(copy∘p ‖ p ⊗ p) = Σ p log(p / p²) = −Σ p log p: one pass instead of two
+    def copy_rows(self, p: Any, n: int) -> Any:
+        return arr(const(p, 0) - arr(ops.asum(plogq(p, p), tail(p, n))))
+
+    def copy_joint(self, p: Any, w: Any) -> Any:
+        return arr(const(p, 0) - arr(ops.asum(plogq(weigh(w, p), p), None)))
 
     def __repr__(self) -> str:
         return "KL"

@@ -95,6 +95,18 @@ def _joint(out: list[str], backend: str | None) -> None:
     out.append(f"  copy >> (id @ delete) = id, so marginal(joint, [0]) == prior: {same}")
 
 
+
+@step
+def _entropy(out: list[str], backend: str | None) -> None:
+    prior, _ = model(backend)
+    out.append("Entropy is distance from determinism: KL(copy∘prior ‖ prior ⊗ prior).")
+    nats, closed = mc.entropy(prior), mc.shannon_entropy(prior)
+    bits = mc.entropy(prior, base=2)
+    out.append(f"  entropy(prior) = {nats} ≈ {float(nats):.6g} nats")
+    out.append(f"  entropy(prior, base=2) ≈ {float(bits):.6g} bits")
+    same = abs(float(nats) - float(closed)) < 1e-12
+    out.append(f"  closed form −Σ p log p ≈ {float(closed):.6g} nats; the two agree: {same}")
+
 def run(backend: str | None = "sympy") -> str:
     """The tour's text (exact by default)."""
     out = ["markovcat tour: a diagnostic test as a Markov category", ""]
