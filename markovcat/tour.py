@@ -97,9 +97,26 @@ def _joint(out: list[str], backend: str | None) -> None:
 
 
 @step
+def _bayes(out: list[str], backend: str | None) -> None:
+    prior, test = model(backend)
+    inverse = mc.bayes_invert(test, prior)
+    out.append("6. Bayesian inversion turns the test around: test† : Test → Disease.")
+    out.append(f"  bayes_invert(test, prior)\n{_table(inverse)}")
+    out.append(f"  P(ill | positive) = {_fmt(np.asarray(inverse.matrix).tolist()[1][1])}")
+    joint = prior >> mc.copy(Disease) >> (mc.identity(Disease) @ test)
+    other = mc.evaluate(prior >> test) >> mc.copy(Test) >> (inverse @ mc.identity(Test))
+    out.append(
+        "  Bayes' law, prior >> copy >> (id @ test) == (prior >> test) >> copy >> (test† @ id): "
+        f"{mc.allclose(joint, other)}"
+    )
+    posterior = mc.condition(joint, {"Test": "positive"}, keep=["Disease"])
+    out.append(f"  the same by conditioning the joint on Test = positive:\n{_table(posterior)}")
+
+
+@step
 def _entropy(out: list[str], backend: str | None) -> None:
     prior, _ = model(backend)
-    out.append("Entropy is distance from determinism: KL(copy∘prior ‖ prior ⊗ prior).")
+    out.append("7. Entropy is distance from determinism: KL(copy∘prior ‖ prior ⊗ prior).")
     nats, closed = mc.entropy(prior), mc.shannon_entropy(prior)
     bits = mc.entropy(prior, base=2)
     out.append(f"  entropy(prior) = {nats} ≈ {float(nats):.6g} nats")

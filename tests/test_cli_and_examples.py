@@ -23,6 +23,8 @@ def test_tour_runs_and_is_exact():
     assert r.returncode == 0, r.stderr
     assert "P(positive) = 117/2000" in r.stdout
     assert "marginal(joint, [0]) == prior: True" in r.stdout
+    assert "P(ill | positive) = 2/13" in r.stdout  # (1/100 · 9/10) / (117/2000)
+    assert "test† @ id): True" in r.stdout
 
 
 def test_version():
