@@ -19,6 +19,7 @@ import jax.numpy as jnp
 import numpy as np
 
 import markovcat as mc
+from markovcat.models import hidden_markov_model
 
 jax.config.update("jax_enable_x64", True)
 
@@ -28,20 +29,7 @@ H, O = mc.Obj("H", K), mc.Obj("O", M)
 
 def posterior_middle(init, step, emit, obs):
     """P(h_{N/2} | o_1..o_N) for tables given as arrays (numpy or JAX)."""
-    p0 = mc.state(H, init)
-    s = mc.kernel(H, H, step)
-    e = mc.kernel(H, O, emit)
-
-    @mc.program(mc.I, mc.product(*[H, O] * N))
-    def hmm():
-        h = p0()
-        out = []
-        for t in range(N):
-            if t:
-                h = s(h)
-            out += [h, e(h)]
-        return tuple(out)
-
+    hmm = hidden_markov_model(mc.state(H, init), mc.kernel(H, H, step), mc.kernel(H, O, emit), N)
     evidence = {2 * t + 1: int(o) for t, o in enumerate(obs)}
     return mc.condition(hmm, evidence, keep=[N]).array
 

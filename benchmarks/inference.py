@@ -20,6 +20,7 @@ import timeit
 import numpy as np
 
 import markovcat as mc
+from markovcat.models import hidden_markov_model
 
 try:
     import efprob
@@ -112,23 +113,6 @@ def joint_rows() -> list[tuple]:
         )
     )
     return rows
-
-
-def hidden_markov_model(init: mc.Kernel, step: mc.Kernel, emit: mc.Kernel, n: int) -> mc.Diagram:
-    """The joint state on H ⊗ O ⊗ H ⊗ O ⊗ … of an n-step hidden Markov model."""
-    H, O = step.cod, emit.cod
-
-    @mc.program(mc.I, mc.product(*[H, O] * n))
-    def hmm():
-        h = init()
-        out = []
-        for t in range(n):
-            if t:
-                h = step(h)
-            out += [h, emit(h)]
-        return tuple(out)
-
-    return hmm
 
 
 def hmm_rows(max_n: int) -> list[tuple]:

@@ -66,23 +66,9 @@ def apply(d: Diagram, args: tuple[Any, ...]) -> Any:
             f"{label}(...) applies {label} to wires and works only inside an "
             "@mc.program function; compose diagrams with >> and @ instead"
         )
-    factors = d.dom.factors
-    if len(args) != len(factors):
-        raise ProgramError(
-            f"in program {trace.name!r}: {label} : {d.dom} → {d.cod} takes "
-            f"{len(factors)} wire(s), given {len(args)}"
-        )
-    for k, (a, f) in enumerate(zip(args, factors, strict=False)):
-        if not isinstance(a, Wire) or a.trace is not trace:
-            raise ProgramError(
-                f"in program {trace.name!r}: argument {k} of {label} must be a wire of this "
-                f"program, given {a!r}"
-            )
-        if a.obj != f:
-            raise ProgramError(
-                f"in program {trace.name!r}: argument {k} of {label} : {d.dom} → {d.cod} "
-                f"must be a wire of type {f}, given a wire of type {a.obj}"
-            )
+    _check_wires(
+        trace, args, d.dom.factors, f"{label} : {d.dom} → {d.cod} takes", f"argument of {label}"
+    )
     outs = [trace.new(f) for f in d.cod.factors]
     trace.steps.append((d, [a.id for a in args], [w.id for w in outs]))
     if len(outs) == 1:
@@ -134,20 +120,27 @@ def program(dom: Object, cod: Object) -> Callable[[Callable[..., Any]], Diagram]
 
 def _returned(trace: _Trace, result: Any, cod: Object) -> list[int]:
     wires = () if result is None else result if isinstance(result, tuple) else (result,)
-    factors = cod.factors
+    _check_wires(trace, wires, cod.factors, "it must return", "output")
+    return [w.id for w in wires]
+
+
+def _check_wires(
+    trace: _Trace, wires: tuple[Any, ...], factors: tuple[Obj, ...], count: str, what: str
+) -> None:
+    """Each of ``wires`` is a wire of this program with the type of its factor."""
+    where = f"in program {trace.name!r}"
     if len(wires) != len(factors):
         raise ProgramError(
-            f"program {trace.name!r} must return {len(factors)} wire(s) of types "
-            f"{[str(f) for f in factors]}, returned {len(wires)}: {result!r}"
+            f"{where}: {count} {len(factors)} wire(s) of types {[str(f) for f in factors]}, "
+            f"given {len(wires)}"
         )
-    for k, (w, f) in enumerate(zip(wires, factors, strict=False)):
+    for k, (w, f) in enumerate(zip(wires, factors)):
         if not isinstance(w, Wire) or w.trace is not trace:
-            raise ProgramError(f"program {trace.name!r} must return wires; output {k} is {w!r}")
+            raise ProgramError(f"{where}: {what} {k} must be a wire of this program, given {w!r}")
         if w.obj != f:
             raise ProgramError(
-                f"program {trace.name!r}: output {k} must have type {f}, given a wire of type {w.obj}"
+                f"{where}: {what} {k} must be a wire of type {f}, given a wire of type {w.obj}"
             )
-    return [w.id for w in wires]
 
 
 def _assemble(trace: _Trace, inputs: list[int], result: list[int]) -> Diagram:

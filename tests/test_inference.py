@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 import markovcat as mc
 from markovcat import laws
+from markovcat.models import hidden_markov_model
 
 D = mc.Obj("Disease", ("healthy", "ill"))
 T = mc.Obj("Test", ("neg", "pos"))
@@ -148,18 +149,7 @@ def hmm(n):
     init = mc.state(H, P0, name="init")
     step = mc.kernel(H, H, TR, name="step")
     emit = mc.kernel(H, O, EM, name="emit")
-
-    @mc.program(mc.I, mc.product(*[H, O] * n))
-    def model():
-        h = init()
-        out = []
-        for t in range(n):
-            if t:
-                h = step(h)
-            out += [h, emit(h)]
-        return tuple(out)
-
-    return model
+    return hidden_markov_model(init, step, emit, n)
 
 
 def forward_backward(obs, k):

@@ -63,7 +63,7 @@ def test_wrong_wire_type():
 
 
 def test_returning_a_non_wire():
-    with pytest.raises(mc.ProgramError, match="must return wires"):
+    with pytest.raises(mc.ProgramError, match="output 0 must be a wire"):
 
         @mc.program(X, X)
         def bad(x):

@@ -1,0 +1,62 @@
+"""Ready-made model diagrams built from kernels.
+
+>>> import markovcat as mc
+>>> from markovcat.models import hidden_markov_model
+>>> H, O = mc.Obj("H", 2), mc.Obj("O", 2)
+>>> init = mc.state(H, [0.5, 0.5])
+>>> step = mc.kernel(H, H, [[0.9, 0.1], [0.2, 0.8]])
+>>> emit = mc.kernel(H, O, [[0.7, 0.3], [0.1, 0.9]])
+>>> hmm = hidden_markov_model(init, step, emit, 3)
+>>> print(hmm.cod)
+H ⊗ O ⊗ H ⊗ O ⊗ H ⊗ O
+"""
+
+from __future__ import annotations
+
+from ._diagram import Diagram
+from ._errors import TypeMismatchError
+from ._objects import I, product
+from ._program import program
+
+
+def hidden_markov_model(init: Diagram, step: Diagram, emit: Diagram, length: int) -> Diagram:
+    """The joint state ``I → H ⊗ O ⊗ H ⊗ O ⊗ …`` of a hidden Markov model of ``length`` steps.
+
+    ``init : I → H`` is the initial state, ``step : H → H`` the transition and
+    ``emit : H → O`` the observation channel. Hidden states sit at even factor positions,
+    observations at odd ones, so ``{2 * t + 1: o}`` observes step ``t``.
+
+    >>> import markovcat as mc
+    >>> H, O = mc.Obj("H", 2), mc.Obj("O", 2)
+    >>> hmm = hidden_markov_model(
+    ...     mc.state(H, [1.0, 0.0]), mc.identity(H), mc.kernel(H, O, [[0.8, 0.2], [0.5, 0.5]]), 2
+    ... )
+    >>> mc.marginal(hmm, [3]).array.tolist()
+    [0.8, 0.2]
+    """
+    if init.dom != I or init.cod != step.dom or step.cod != step.dom or emit.dom != step.cod:
+        raise TypeMismatchError(
+            "hidden_markov_model expects init : I → H, step : H → H and emit : H → O; given "
+            f"init : {init.dom} → {init.cod}, step : {step.dom} → {step.cod}, "
+            f"emit : {emit.dom} → {emit.cod}"
+        )
+    if not isinstance(length, int) or length < 1:
+        raise TypeMismatchError(
+            f"hidden_markov_model: length must be an int >= 1, given {length!r}"
+        )
+    H, O = step.cod, emit.cod
+
+    def wires(x: object) -> tuple:
+        return x if isinstance(x, tuple) else (x,)
+
+    @program(I, product(*[H, O] * length))
+    def hmm():  # traced by @program: wires, not values
+        h = wires(init())
+        out: list = []
+        for t in range(length):
+            if t:
+                h = wires(step(*h))
+            out += [*h, *wires(emit(*h))]
+        return tuple(out)
+
+    return hmm
