@@ -63,7 +63,7 @@ def bif_text(name: str, directory: str | None) -> str | None:
     return None
 
 
-def timeit(fn, min_time: float = 0.3, max_calls: int = 50) -> float:
+def timeit(fn, min_time: float = 1.0, max_calls: int = 200) -> float:
     """Median seconds of repeated calls (at least 3, about ``min_time`` in all)."""
     times: list[float] = []
     start = time.perf_counter()

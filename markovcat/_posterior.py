@@ -19,9 +19,10 @@ diagram) and evidence ``{factor: outcome}``:
    variable's marginal. That is two to three contractions' worth of work for all
    variables at once, instead of one contraction per variable.
 
-On JAX the whole pass is ``jax.jit``-compiled once per network and evidence pattern; new
-evidence values (and new tables of the same shapes) reuse the compiled function. On
-exact sympy tables the same pass is exact.
+Plans are cached per network *structure* and evidence pattern, so a network rebuilt with
+new tables reuses them. On JAX the whole pass is ``jax.jit``-compiled once per structure and
+evidence pattern; new evidence values and new tables of the same shapes reuse the compiled
+function. On exact sympy tables the same pass is exact.
 
 >>> import markovcat as mc
 >>> R, W = mc.Obj("Rain", ("no", "yes")), mc.Obj("Wet", ("dry", "wet"))
@@ -36,7 +37,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any
 
 import numpy as np
@@ -97,7 +98,7 @@ def _path(eq: str, shapes: list[tuple[int, ...]]) -> tuple[list, int, float]:
     path, info = oe.contract_path(eq, *shapes, shapes=True, optimize=config.optimize)
     best = (path, int(info.largest_intermediate), float(info.opt_cost))
     if config.optimize == "auto" and best[2] > HARD_FLOPS:
-        for optimizer in _better_optimizers():
+        for optimizer in _better_optimizers(best[2]):
             try:
                 p, i = oe.contract_path(eq, *shapes, shapes=True, optimize=optimizer)
             except Exception:  # pragma: no cover - an optional optimiser failing is not fatal
@@ -107,13 +108,19 @@ def _path(eq: str, shapes: list[tuple[int, ...]]) -> tuple[list, int, float]:
     return best
 
 
-def _better_optimizers() -> list[Any]:
+#: Seconds the better path search may take (once per plan) where greedy needs more than
+#: 1e9 flops; a fifth of it between ``HARD_FLOPS`` and 1e9.
+PATH_SEARCH_SECONDS = 10.0
+
+
+def _better_optimizers(flops: float) -> list[Any]:
     """cotengra's hyper-optimiser when installed (optional extra), else random greedy."""
+    seconds = PATH_SEARCH_SECONDS if flops > 1e9 else PATH_SEARCH_SECONDS / 5
     try:
         import cotengra as ctg
     except ImportError:
-        return [oe.RandomGreedy(max_repeats=64)]
-    return [ctg.HyperOptimizer(max_repeats=64, parallel=False, progbar=False)]
+        return [oe.RandomGreedy(max_repeats=256, max_time=seconds)]
+    return [ctg.HyperOptimizer(max_repeats=1024, max_time=seconds, parallel=False, progbar=False)]
 
 
 #: Pairwise contractions above this many multiply-adds run as one batched matrix product
@@ -198,8 +205,10 @@ def _plan(state: Diagram, observed: tuple[int, ...], query: tuple[int, ...], eve
     cache = state.__dict__.setdefault("_posterior_plans", {})
     key = (observed, query, every)
     plan = cache.get(key)
-    if plan is None:
-        plan = _build(state, observed, query, every)
+    if plan is None:  # shared by every diagram of the same structure (JAX pytrees, new tables)
+        net = network(state)
+        n_dom = tuple(len(leaf.dom.factors) for leaf in net.leaves)
+        plan = _shared_plan((net.indices, net.cod_wires, net.sizes, n_dom), *key)
         cache[key] = plan
     if plan.largest > config.max_elements:  # checked on every call: the limit may change
         raise MemoryLimitError(
@@ -211,29 +220,30 @@ def _plan(state: Diagram, observed: tuple[int, ...], query: tuple[int, ...], eve
     return plan
 
 
-def _build(state: Diagram, observed: tuple[int, ...], query: tuple[int, ...], every: bool) -> _Plan:
-    net = network(state)
-    cod = net.cod_wires
-    slot_of = {}
+@lru_cache(maxsize=256)
+def _shared_plan(
+    wiring: tuple, observed: tuple[int, ...], query: tuple[int, ...], every: bool
+) -> _Plan:
+    """The plan for a network structure ``(indices, cod_wires, sizes, dom arities)``."""
+    indices, cod, sizes, n_doms = wiring
+    slot_of: dict[int, int] = {}
     for slot, p in enumerate(observed):
         slot_of.setdefault(cod[p], slot)
     free_query = [cod[p] for p in query if cod[p] not in slot_of]
     # 1. prune: walk the leaves backwards, keeping those whose outputs are needed
     needed = set(free_query) | set(slot_of)
     kept: list[int] = []
-    for k in range(len(net.leaves) - 1, -1, -1):
-        n_dom = len(net.leaves[k].dom.factors)
-        idx = net.indices[k]
-        if needed.intersection(idx[n_dom:]):
+    for k in range(len(indices) - 1, -1, -1):
+        idx = indices[k]
+        if needed.intersection(idx[n_doms[k] :]):
             kept.append(k)
-            needed.update(idx[:n_dom])
+            needed.update(idx[: n_doms[k]])
     kept.reverse()
     # 2. observe: slice observed wires out; take diagonals of repeated indices
     terms: list[tuple[int, ...]] = []
     slicers, diags = [], []
-    sizes = net.sizes
     for k in kept:
-        idx = net.indices[k]
+        idx = indices[k]
         slicers.append(tuple((a, slot_of[w]) for a, w in enumerate(idx) if w in slot_of))
         rest = [w for w in idx if w not in slot_of]
         uniq = list(dict.fromkeys(rest))

@@ -252,21 +252,41 @@ def test_batched_matrix_product_contractions_match_brute_force(backend, net, dat
     state = build(objs, parents, tables, backend)
     old = _posterior.BLAS_FLOPS
     _posterior.BLAS_FLOPS = -1  # every pairwise step as a batched matrix product
+    _posterior._shared_plan.cache_clear()
     try:
         got = mc.posterior_marginals(state, {0: objs[0].values[observed[0]]})
     finally:
         _posterior.BLAS_FLOPS = old
+        _posterior._shared_plan.cache_clear()
     for i, m in enumerate(got):
         want = post.sum(axis=tuple(j for j in range(len(objs)) if j != i)) / z
         check_equal(m.array, want, backend)
 
 
 def test_better_path_optimiser_gives_the_same_answers(monkeypatch):
-    monkeypatch.setattr(_posterior, "HARD_FLOPS", -1.0)  # always try the better optimiser
-    net = asia()
     plain = [np.asarray(m.array) for m in mc.posterior_marginals(asia(), {"dysp": "yes"})]
-    better = [np.asarray(m.array) for m in mc.posterior_marginals(net, {"dysp": "yes"})]
+    monkeypatch.setattr(_posterior, "HARD_FLOPS", -1.0)  # always try the better optimiser
+    monkeypatch.setattr(_posterior, "PATH_SEARCH_SECONDS", 0.5)
+    _posterior._shared_plan.cache_clear()
+    try:
+        better = [np.asarray(m.array) for m in mc.posterior_marginals(asia(), {"dysp": "yes"})]
+    finally:
+        _posterior._shared_plan.cache_clear()
     np.testing.assert_allclose(better, plain, atol=1e-15)
+
+
+def test_a_network_with_new_tables_reuses_the_plan():
+    X, Y = mc.Obj("X", 3), mc.Obj("Y", 2)
+
+    def net(p, f):
+        return mc.bayesian_network([mc.state(X, p), mc.kernel(X, Y, f)])
+
+    f = np.array([[0.9, 0.1], [0.5, 0.5], [0.2, 0.8]])
+    one, two = net([0.2, 0.3, 0.5], f), net([0.6, 0.3, 0.1], f[::-1])
+    assert _posterior._plan(one, (1,), (0,), True) is _posterior._plan(two, (1,), (0,), True)
+    got = mc.posterior_marginals(two, {"Y": 1})[0].array
+    want = np.array([0.6, 0.3, 0.1]) * f[::-1][:, 1]
+    np.testing.assert_allclose(got, want / want.sum())
 
 
 def test_jax_compiles_once_per_evidence_pattern():
