@@ -211,7 +211,7 @@ def _expression(structure: tuple) -> tuple[Any, int, float]:
 
 
 #: Networks with more tensors than this get the linear-time greedy planner.
-LARGE = 256
+LARGE = 1500
 
 
 class _LazySteps:

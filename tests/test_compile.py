@@ -111,3 +111,12 @@ def test_memory_limit_is_configurable():
     finally:
         mc.config.max_elements = old
     assert d.array.shape == (2,) * 12
+
+
+def test_large_networks_use_the_linear_planner_and_match_matmul():
+    from markovcat._compile import LARGE
+
+    X = mc.Obj("X", 3)
+    mats = [random_table(3, 3) for _ in range(LARGE + 100)]
+    chain = functools.reduce(lambda a, b: a >> b, (mc.kernel(X, X, m) for m in mats))
+    np.testing.assert_allclose(chain.matrix, functools.reduce(np.matmul, mats), rtol=1e-9)

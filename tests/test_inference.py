@@ -179,6 +179,15 @@ def test_hmm_smoothing_is_one_contraction_and_matches_forward_backward():
     # the joint has 6^200 entries: had any step built it, the memory guard would have raised
 
 
+def test_long_hmm_smoothing_neither_underflows_nor_goes_quadratic():
+    """600 steps: 1,800 tensors (the large-network planner) and evidence of probability
+    about 2^-600, which underflows float64 unless intermediates are rescaled."""
+    n = 600
+    obs = rng.integers(0, 2, size=n)
+    post = mc.condition(hmm(n), {2 * t + 1: int(o) for t, o in enumerate(obs)}, keep=[2 * 300])
+    np.testing.assert_allclose(post.array, forward_backward(obs, 300), rtol=1e-8)
+
+
 def test_filtering_by_repeated_bayes_inversion():
     """Filtering as kernel algebra: predict with >>, update with bayes_invert, n steps."""
     n = 30
