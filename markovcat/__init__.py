@@ -28,6 +28,7 @@ from ._equation import Equation
 from ._errors import (
     BackendError,
     InformationError,
+    InvalidArgumentError,
     InvalidObjectError,
     MarkovCatError,
     MemoryLimitError,
@@ -122,6 +123,7 @@ __all__ = [
     "BackendError",
     "MemoryLimitError",
     "PersistenceError",
+    "InvalidArgumentError",
     # persistence
     "save",
     "load",

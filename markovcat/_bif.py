@@ -416,7 +416,12 @@ def bayesian_network(kernels: Sequence[Kernel]) -> Diagram:
     >>> net.array.round(2).tolist()
     [[0.72, 0.04], [0.08, 0.16]]
     """
-    kernels = list(kernels)
+    try:
+        kernels = list(kernels)
+    except TypeError:
+        raise TypeMismatchError(
+            f"mc.bayesian_network: expected a list of kernels, given {type(kernels).__name__}"
+        ) from None
     where: dict[Obj, int] = {}
     for i, k in enumerate(kernels):
         if not isinstance(k, Diagram) or len(k.cod.factors) != 1:
@@ -748,6 +753,8 @@ def write_bif(state: Diagram, path: str | os.PathLike | None = None) -> str:
         out.append("}")
     text = "\n".join(out) + "\n"
     if path is not None:
+        if not isinstance(path, (str, os.PathLike)):
+            raise TypeMismatchError(f"mc.write_bif: expected a file path, given {path!r:.80}")
         Path(path).write_text(text)
     return text
 

@@ -57,7 +57,10 @@ class Kernel(Diagram):
         raise AttributeError(f"kernels are immutable; cannot set {key!r}")
 
     def evaluate(self, backend: str | None = None) -> Kernel:
-        if backend is None or backends.name(self.table) == backend:
+        if backend is None:
+            return self
+        backends.load(backend)  # an unknown backend is a BackendError, whatever its type
+        if backends.name(self.table) == backend:
             return self
         return Kernel._trusted(self.dom, self.cod, backends.convert(self.table, backend), self.name)
 

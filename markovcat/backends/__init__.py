@@ -32,7 +32,7 @@ def load(name: str) -> None:
     >>> backends.load("numpy")
     """
     global _JAX_LOADED
-    if name not in NAMES:
+    if not isinstance(name, str) or name not in NAMES:
         raise BackendError(f"unknown backend {name!r}; expected one of {NAMES}")
     if name == "jax" and not _JAX_LOADED:
         try:
