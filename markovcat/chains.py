@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import numbers
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
@@ -39,11 +40,11 @@ import numpy as np
 from ._compile import contract, evaluate
 from ._diagram import Diagram, copy, delete, identity, rewire
 from ._divergence import KL, arr, const
-from ._errors import InformationError, TypeMismatchError
+from ._errors import InformationError, InvalidArgumentError, TypeMismatchError
 from ._evidence import factor_position
 from ._information import conditional_entropy
-from ._kernel import Kernel, kernel, state
-from ._objects import I, Object, product
+from ._kernel import Kernel, _check_arity, kernel, state
+from ._objects import I, Object, as_object, product
 from .backends import ops
 
 
@@ -316,12 +317,13 @@ def _objective(objective: Any) -> tuple[Callable[..., Any], bool]:
                 f"{sorted(OBJECTIVES)} or a function (P, pi, S) -> number"
             )
         return OBJECTIVES[objective]
-    if objective in _BY_FUNCTION:
-        return OBJECTIVES[_BY_FUNCTION[objective][0]]
     if not callable(objective):
         raise InformationError(
             f"chains.greedy_subset: expected an objective name or function, given {objective!r}"
         )
+    if objective in _BY_FUNCTION:  # callables are hashable
+        return OBJECTIVES[_BY_FUNCTION[objective][0]]
+    _check_arity(objective, 3, "chains.greedy_subset: the objective (P, pi, S)")
     return objective, True
 
 
@@ -372,8 +374,25 @@ def greedy_subset(
 # ---- builders ----------------------------------------------------------------------------------
 
 
-def _energies(X: Object, energy: Callable[..., float]) -> np.ndarray:
-    return np.array([float(energy(*x)) for x in itertools.product(*(f.values for f in X.factors))])
+def _energies(X: Object, energy: Callable[..., float], beta: Any, fn: str) -> np.ndarray:
+    """The energy of every outcome of ``X``, after checking ``X``, ``energy`` and ``beta``."""
+    X = as_object(X, f"chains.{fn}")
+    _check_arity(energy, len(X.factors), f"chains.{fn} energy")
+    if isinstance(beta, bool) or not isinstance(beta, numbers.Real) or not math.isfinite(beta):
+        raise InvalidArgumentError(f"chains.{fn}: expected a finite real beta, given {beta!r:.80}")
+    values = []
+    for x in itertools.product(*(f.values for f in X.factors)):
+        v = energy(*x)
+        if isinstance(v, bool) or not isinstance(v, numbers.Real):
+            raise TypeMismatchError(f"chains.{fn}: energy{x} = {v!r:.80} is not a real number")
+        values.append(float(v))
+    H = np.array(values)
+    with np.errstate(over="ignore", invalid="ignore"):
+        spread = beta * (H.max() - H.min()) if H.size else 0.0
+        ok = np.isfinite(H).all() and np.isfinite(beta * H).all() and np.isfinite(spread)
+    if not ok:
+        raise InvalidArgumentError(f"chains.{fn}: beta * energy is not finite for some outcome")
+    return H
 
 
 def gibbs(X: Object, energy: Callable[..., float], beta: float, *, name: str = "π") -> Kernel:
@@ -386,7 +405,8 @@ def gibbs(X: Object, energy: Callable[..., float], beta: float, *, name: str = "
     >>> chains.gibbs(mc.Bool, lambda b: 0.0, 1.0).array.tolist()
     [0.5, 0.5]
     """
-    e = -beta * _energies(X, energy)
+    H = _energies(X, energy, beta, "gibbs")
+    e = -beta * H
     w = np.exp(e - e.max())
     return state(X, w / w.sum(), name=name)
 
@@ -404,8 +424,9 @@ def metropolis(X: Object, energy: Callable[..., float], beta: float, *, name: st
     >>> P.matrix.round(4).tolist()
     [[0.0, 1.0], [0.3679, 0.6321]]
     """
+    H = _energies(X, energy, beta, "metropolis")
     shape = X.shape
-    H = _energies(X, energy).reshape(shape)
+    H = H.reshape(shape)
     d = len(shape)
     n = X.size
     T = np.zeros((n, n))
@@ -414,7 +435,7 @@ def metropolis(X: Object, energy: Callable[..., float], beta: float, *, name: st
         for shift in range(1, size):
             target = np.roll(index, -shift, axis=i)  # the same state with x_i moved by shift
             dH = np.take(H.ravel(), target.ravel()) - H.ravel()
-            rate = np.exp(-beta * np.maximum(dH, 0.0)) / (d * (size - 1))
+            rate = np.exp(np.minimum(-beta * dH, 0.0)) / (d * (size - 1))  # min(1, e^{-βΔH})
             T[np.arange(n), target.ravel()] += rate
     T[np.arange(n), np.arange(n)] += np.maximum(1.0 - T.sum(axis=1), 0.0)
     return kernel(X, X, T, name=name)

@@ -557,26 +557,96 @@ def test_persistence_with_junk(a, text):
     raises(mc.PersistenceError, loads, text)
 
 
+# ---- Bayesian networks and chains ------------------------------------------------------------------
+needs_networks = pytest.mark.skipif(
+    not hasattr(mc, "read_bif"), reason="Bayesian networks are not in this build"
+)
+BIF = """network n { }
+variable A { type discrete [ 2 ] { a0, a1 }; }
+variable B { type discrete [ 2 ] { b0, b1 }; }
+probability ( A ) { table 0.3, 0.7; }
+probability ( B | A ) { (a0) 0.9, 0.1; (a1) 0.2, 0.8; }
+"""
+
+
+@needs_networks
+@given(cut=st.integers(0, len(BIF)), noise=st.text(max_size=8))
+def test_malformed_bif_text(cut, noise):
+    text = BIF[:cut] + noise + BIF[cut:]
+    result = call(mc.read_bif, text)
+    assert isinstance(result, (mc.Diagram, mc.BifFormatError, mc.NotStochasticError))
+
+
+@needs_networks
+def test_network_queries_with_bad_evidence(backend):
+    net = mc.read_bif(BIF, backend=backend)
+    raises(mc.BifFormatError, mc.read_bif, BIF.replace("0.3, 0.7", "0.3, 0.5"))
+    raises(mc.BifFormatError, mc.read_bif, BIF.replace("[ 2 ] { a0, a1 }", "[ 3 ] { a0, a1 }"))
+    raises(mc.UnknownOutcomeError, mc.posterior_marginals, net, {"A": "zz"})
+    raises(mc.UnknownOutcomeError, mc.posterior_marginals, net, {"C": "a0"})
+    raises(mc.UnknownOutcomeError, mc.posterior, net, ["C"], {"A": "a0"})
+    raises(mc.ZeroProbabilityError, mc.posterior_marginals, mc.state(X, [1, 0]), {0: "b"})
+    raises(mc.TypeMismatchError, mc.bayesian_network, [F, F])
+    marginals = call(mc.posterior_marginals, net, {"B": "b1"})
+    # P(A = a1 | B = b1) = 0.7 * 0.8 / (0.3 * 0.1 + 0.7 * 0.8) by hand
+    assert abs(float(marginals[0].array[1]) - 0.56 / 0.59) < 1e-12
+
+
+@given(a=junk)
+def test_chains_with_junk(a):
+    from markovcat import chains
+
+    flip = mc.kernel(mc.Bool, mc.Bool, [[0.5, 0.5], [0.25, 0.75]])
+    P = flip @ flip
+    pi = chains.stationary(P)
+    raises(mc.TypeMismatchError, chains.stationary, F)  # not an endo-kernel
+    for fn, args in (
+        (chains.stationary, (a,)),
+        (chains.entropy_rate, (P, a)),
+        (chains.kl_rate, (P, a, pi)),
+        (chains.project, (P, pi, a)),
+        (chains.distance_to_factorizability, (P, pi, a)),
+        (chains.distance_to_independence, (P, pi, a)),
+        (chains.distance_to_stationarity, (P, pi, a)),
+        (chains.greedy_subset, (a, P, pi, 1)),
+        (chains.greedy_subset, ("entropy_rate", P, pi, a)),
+        (chains.gibbs, (mc.Bool, lambda b: float(b), a)),
+        (chains.metropolis, (mc.Bool, lambda b: float(b), a)),
+    ):
+        call(fn, *args)
+
+
 # ---- every public callable, with junk ----------------------------------------------------------------
 IO = {"load", "save", "read_bif", "write_bif"}  # may also raise OSError for a path
-RESULT_TYPES = {"Drawing"}  # built by d.draw(), exported for isinstance checks only
+RESULT_TYPES = {"Drawing", "Selection"}  # results the library builds (d.draw(), greedy_subset)
 
 
 def public_callables():
+    """``mc.<name>`` and ``markovcat.chains.<name>`` for every public callable."""
+    from markovcat import chains
+
     out = []
-    for name in mc.__all__:
-        obj = getattr(mc, name)
-        if isinstance(obj, type) and issubclass(obj, BaseException):
-            continue
-        if callable(obj) and name not in RESULT_TYPES:
-            out.append(name)
+    for prefix, module in (("", mc), ("chains.", chains)):
+        for name in getattr(module, "__all__", []):
+            obj = getattr(module, name)
+            if isinstance(obj, type) and issubclass(obj, BaseException):
+                continue
+            if callable(obj) and name not in RESULT_TYPES:
+                out.append(prefix + name)
     return out
+
+
+def resolve(name):
+    from markovcat import chains
+
+    module, _, attr = name.rpartition(".")
+    return getattr(chains if module else mc, attr)
 
 
 @pytest.mark.parametrize("name", public_callables())
 @given(data=st.data())
 def test_every_public_callable_survives_junk(name, data):
-    fn = getattr(mc, name)
+    fn = resolve(name)
     try:
         params = list(inspect.signature(fn).parameters.values())
     except (TypeError, ValueError):
