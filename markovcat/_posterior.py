@@ -127,6 +127,11 @@ def _better_optimizers(flops: float) -> list[Any]:
 #: (:class:`_Pair`); smaller ones call the backend's einsum directly (less overhead).
 BLAS_FLOPS = 2**9
 
+#: A large step with several batches whose products each have fewer multiply-adds than
+#: this calls einsum instead of a batched matrix product (a tuning knob; by default every
+#: large pairwise step is one batched product, which measured fastest on the bnlearn nets).
+MATMUL_SIZE = 0
+
 
 @dataclass(frozen=True)
 class _Einsum:
@@ -143,7 +148,12 @@ class _Einsum:
         if small and len(sizes) <= len(_LETTERS):
             return partial(get_func("einsum", backend), self.eq)
         if len(self.shapes) == 2:
-            return _Pair(self.eq, sizes)
+            pair = _Pair(self.eq, sizes)
+            batch, m, k, n = pair.shape_a + pair.shape_b[2:]
+            if k == 1 or batch == 1 or m * k * n >= MATMUL_SIZE or len(sizes) > len(_LETTERS):
+                return pair
+        if len(sizes) <= len(_LETTERS):  # many small matrix products: einsum's loops win
+            return partial(get_func("einsum", backend), self.eq)
         expr = oe.contract_expression(
             self.eq, *self.shapes, optimize=[tuple(range(len(self.shapes)))]
         )
@@ -183,7 +193,14 @@ class _Pair:
             y = y.sum(axis=self.sum_b)
         x = x.transpose(self.perm_a).reshape(self.shape_a)
         y = y.transpose(self.perm_b).reshape(self.shape_b)
-        return (x @ y).reshape(self.shape_r).transpose(self.perm_r)
+        if self.shape_a[2] == 1:  # nothing summed: a broadcast product, no matmul needed
+            r = (
+                x.reshape(self.shape_a[:2])[:, :, None]
+                * y.reshape((self.shape_b[0], self.shape_b[2]))[:, None, :]
+            )
+        else:
+            r = x @ y
+        return r.reshape(self.shape_r).transpose(self.perm_r)
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"

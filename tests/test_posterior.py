@@ -376,3 +376,14 @@ def test_exact_asia_posterior_from_bif_text():
     # P(either = yes | tub = yes) = 1, P(asia = yes | tub = yes) = 0.0005 / 0.0104 by hand
     assert m[5].array[0] == 1
     assert m[0].array[0] == sympy.Rational(5, 104)
+
+
+def test_batched_products_on_asia_match_einsum(monkeypatch):
+    plain = [np.asarray(m.array) for m in mc.posterior_marginals(asia(), {"dysp": "yes"})]
+    monkeypatch.setattr(_posterior, "BLAS_FLOPS", -1)  # matmul and broadcast products only
+    _posterior._shared_plan.cache_clear()
+    try:
+        batched = [np.asarray(m.array) for m in mc.posterior_marginals(asia(), {"dysp": "yes"})]
+    finally:
+        _posterior._shared_plan.cache_clear()
+    np.testing.assert_allclose(batched, plain, atol=1e-15)
