@@ -81,3 +81,12 @@ class BifFormatError(MarkovCatError, ValueError):
 class InvalidArgumentError(MarkovCatError, ValueError):
     """An argument outside its allowed range, such as a negative, NaN or non-numeric
     tolerance ``atol``."""
+
+
+class LawError(AssertionError):
+    """A law failed: the message says which, on which inputs, by how much.
+
+    >>> from markovcat.laws import LawError
+    >>> issubclass(LawError, AssertionError)
+    True
+    """

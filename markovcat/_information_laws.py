@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from ._compare import allclose
 from ._diagram import Diagram, copy, identity
 from ._divergence import KL, Divergence, Renyi, TotalVariation
+from ._errors import LawError
 from ._inference import disintegrate, marginal
 from ._information import (
     conditional_entropy,
@@ -30,7 +31,6 @@ from ._information import (
     renyi_entropy,
     shannon_entropy,
 )
-from .laws import LawError
 
 #: Orders used by :func:`divergences` (0, 1 and ∞ are the limits).
 ORDERS = (0, 0.5, 1, 1.5, 2, 3, math.inf)

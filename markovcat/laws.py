@@ -28,7 +28,7 @@ pytest run) adds the fixtures ``mc_backend`` (each installed backend in turn),
 >>> laws.check_delete_naturality(rounded)
 Traceback (most recent call last):
 ...
-markovcat.laws.LawError: law 'naturality of delete' failed for f=kernel(...): the sides differ by up to 1e-06 (tolerance 1e-09)...
+markovcat._errors.LawError: law 'naturality of delete' failed for f=kernel(...): the sides differ by up to 1e-06 (tolerance 1e-09)...
 
 A whole family at once, without raising (``raise_on_failure=False``):
 
@@ -51,19 +51,37 @@ from hypothesis import strategies as st
 
 from ._compare import allclose, max_difference
 from ._diagram import Diagram, copy, delete, identity, rewire, swap
+from ._errors import LawError
+from ._information_laws import (
+    ORDERS,
+    assert_at_most,
+    assert_close,
+    check_chain_rule,
+    check_composition_bound,
+    check_conditional_entropy,
+    check_data_processing,
+    check_deterministic_processing,
+    check_divergence_positivity,
+    check_entropy_additivity,
+    check_entropy_closed_forms,
+    check_entropy_of_deterministic,
+    check_entropy_routes,
+    check_gini_simpson_product,
+    check_hom_set_sup,
+    check_mutual_information_data_processing,
+    check_mutual_information_nonnegative,
+    check_mutual_information_of_copy,
+    check_mutual_information_of_product,
+    check_mutual_information_zero_iff_independent,
+    check_prior_is_joint,
+    check_renyi_monotone,
+    check_tensor_bound,
+    divergences,
+)
 from ._kernel import Kernel, kernel
 from ._objects import I, Obj, Object, product
 
 BACKENDS = ("numpy", "jax", "sympy")
-
-
-class LawError(AssertionError):
-    """A law failed: the message says which, on which inputs, by how much.
-
-    >>> from markovcat import laws
-    >>> issubclass(laws.LawError, AssertionError)
-    True
-    """
 
 
 # ---- strategies ---------------------------------------------------------------------------
@@ -600,73 +618,6 @@ def check_condition_is_disintegration(
             position=position,
             outcome=outcome,
         )
-
-
-# ---- information laws (defined in markovcat._information_laws, re-exported here) ----------------
-_INFORMATION_LAWS = (
-    "ORDERS",
-    "assert_at_most",
-    "assert_close",
-    "check_chain_rule",
-    "check_composition_bound",
-    "check_conditional_entropy",
-    "check_data_processing",
-    "check_deterministic_processing",
-    "check_divergence_positivity",
-    "check_entropy_additivity",
-    "check_entropy_closed_forms",
-    "check_entropy_of_deterministic",
-    "check_entropy_routes",
-    "check_gini_simpson_product",
-    "check_hom_set_sup",
-    "check_mutual_information_data_processing",
-    "check_mutual_information_nonnegative",
-    "check_mutual_information_of_copy",
-    "check_mutual_information_of_product",
-    "check_mutual_information_zero_iff_independent",
-    "check_prior_is_joint",
-    "check_renyi_monotone",
-    "check_tensor_bound",
-    "divergences",
-)
-
-try:
-    from ._information_laws import (
-        ORDERS,
-        assert_at_most,
-        assert_close,
-        check_chain_rule,
-        check_composition_bound,
-        check_conditional_entropy,
-        check_data_processing,
-        check_deterministic_processing,
-        check_divergence_positivity,
-        check_entropy_additivity,
-        check_entropy_closed_forms,
-        check_entropy_of_deterministic,
-        check_entropy_routes,
-        check_gini_simpson_product,
-        check_hom_set_sup,
-        check_mutual_information_data_processing,
-        check_mutual_information_nonnegative,
-        check_mutual_information_of_copy,
-        check_mutual_information_of_product,
-        check_mutual_information_zero_iff_independent,
-        check_prior_is_joint,
-        check_renyi_monotone,
-        check_tensor_bound,
-        divergences,
-    )
-except ImportError:  # pragma: no cover - _information_laws was imported first and is half built
-    pass  # (it imports LawError from here); module __getattr__ below finds the names later
-
-
-def __getattr__(name: str) -> Any:
-    if name in _INFORMATION_LAWS:
-        from . import _information_laws
-
-        return getattr(_information_laws, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # ---- one call: every applicable law on a family of kernels ----------------------------------------
