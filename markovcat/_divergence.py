@@ -117,8 +117,12 @@ def in_base(value: Any, base: Any) -> Any:
 
 
 def finish(value: Any, base: Any) -> Any:
-    """The backend scalar of a 0-d result, converted to ``base``."""
-    return ops.log_scalar(in_base(value, base))
+    """The backend scalar of a 0-d result, converted to ``base``.
+
+    Everything finished here (a divergence, an entropy) is ``>= 0`` in nats: a float
+    rounding error below 0 (``-2e-16`` for independent marginals) becomes 0.
+    """
+    return ops.log_scalar(in_base(ops.nonneg(arr(value)), base))
 
 
 def check_limit(entries: int, what: str) -> None:
@@ -286,8 +290,9 @@ class KullbackLeibler(SumDivergence):
         pos = ops.positive(p)
         both = pos & ops.positive(q)
         one = const(p, 1)
-        ratio = arr(ops.where(p, both, p, one) / ops.where(q, both, q, one))
-        t = arr(p * arr(ops.log(ratio)))  # log 1 = 0 off the common support
+        # log p − log q, not log(p / q): the ratio overflows for q below 1e-308 · p
+        log_ratio = ops.log(ops.where(p, both, p, one)) - ops.log(ops.where(q, both, q, one))
+        t = arr(p * arr(log_ratio))  # log 1 = 0 off the common support
         return ops.where(p, pos & ~both, infinity(p), t)  # q = 0 < p: +inf
 
     # KL(copy∘p ‖ p ⊗ p) = Σ p log(p / p²) = −Σ p log p: one pass instead of two

@@ -21,6 +21,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
+
 from ._diagram import Diagram, copy
 from ._divergence import (
     KL,
@@ -36,7 +38,7 @@ from ._divergence import (
     weigh,
 )
 from ._divergence import _order as order_in_range
-from ._errors import InformationError, TypeMismatchError
+from ._errors import InformationError, MarkovCatError, TypeMismatchError
 from ._inference import marginal
 from ._objects import I
 from .backends import ops
@@ -98,14 +100,19 @@ def entropy(
     f = _diagram(f, "entropy", "f")
     divergence = _divergence(divergence, "entropy")
     check_base(base, divergence.logarithmic, f"entropy with {divergence}")
-    if route not in ROUTES:
+    if not isinstance(route, str) or route not in ROUTES:
         raise InformationError(f"mc.entropy: expected route in {ROUTES}, given {route!r}")
     A, X = f.dom, f.cod
-    if route == "auto":
+    auto = route == "auto"
+    if auto:
         small = A.size * X.size * X.size <= DEFINITION_LIMIT
         route = "definition" if small else "contraction"
     if route == "definition":
-        return divergence(f >> copy(X), copy(A) >> (f @ f), prior=prior, base=base)
+        value = divergence(f >> copy(X), copy(A) >> (f @ f), prior=prior, base=base)
+        if not (auto and _underflowed(value)):
+            return value
+        # p ⊗ p underflowed (squares of probabilities below 1e-154): entropy is never
+        # infinite, so "auto" falls back to the equal contraction, which has no squares
     if prior is None:
         (t,) = tables(f)
         n = len(A.factors)
@@ -116,6 +123,17 @@ def entropy(
         t, w = tables(f, prior)
         value = divergence.copy_joint(t, w)
     return finish(value, base)
+
+
+def _underflowed(value: Any) -> bool:
+    """A concrete float result that is not finite (exact arithmetic never underflows)."""
+    v = arr(value)
+    if not ops.is_concrete(v):
+        return False
+    try:
+        return not bool(np.isfinite(ops.to_numpy(v)).all())
+    except MarkovCatError:  # symbolic entries have no float value
+        return False
 
 
 def shannon_entropy(p: Diagram, base: Any = None) -> Any:

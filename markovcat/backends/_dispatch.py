@@ -70,6 +70,9 @@ row_problem = _primitive(
     "row_problem(table, n_dom_axes, atol) -> None or (flat input index, message).",
 )
 is_zero_one = _primitive("is_zero_one", "is_zero_one(table, atol): every entry 0 or 1.")
+nonneg = _primitive(
+    "nonneg", "nonneg(x): float entries below 0 (rounding) become 0.0, NaN stays; exact: x."
+)
 
 # compilation
 jit = _primitive(

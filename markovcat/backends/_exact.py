@@ -104,6 +104,9 @@ def _(x):
         ) from None
 
 
+d.nonneg.register(ExactArray)(lambda x: x)  # exact arithmetic has no rounding below 0
+
+
 @d.log_scalar.register(ExactArray)
 def _(x):
     # Σ r·log(q) with rationals collects into Σ c·log(prime): compact, canonical, exact

@@ -78,6 +78,7 @@ d.to_numpy.register(np.ndarray)(lambda x: np.asarray(x, dtype=np.float64))
 d.is_concrete.register(np.ndarray)(lambda x: True)
 d.scalar.register(np.ndarray)(lambda x: float(x))
 d.log_scalar.register(np.ndarray)(lambda x: float(x))
+d.nonneg.register(np.ndarray)(lambda x: np.where(x < 0, 0.0, x) + 0.0)  # + 0.0: no -0.0
 d.ones.register(np.ndarray, tuple)(lambda like, shape: np.ones(shape))
 d.eye.register(np.ndarray, int)(lambda like, n: np.eye(n))
 d.full_like.register(np.ndarray, tuple, object)(lambda like, shape, v: np.full(shape, float(v)))
