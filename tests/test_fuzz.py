@@ -661,3 +661,36 @@ def test_every_public_callable_survives_junk(name, data):
         except OSError:
             if name not in IO:
                 raise
+
+
+# ---- the errors page -------------------------------------------------------------------------------
+def test_the_errors_page_raises_every_error_it_lists():
+    """docs/errors.md has a section per class in markovcat/_errors.py whose example runs
+    and catches exactly that class."""
+    import pathlib
+    import re
+
+    from markovcat import _errors
+
+    page = (pathlib.Path(__file__).parent.parent / "docs" / "errors.md").read_text()
+    sections = re.split(r"^### ", page, flags=re.M)
+    fence = re.compile(r"^```python[^\n]*\n(.*?)^```", re.M | re.S)
+    setup = "import markovcat as mc\n" + fence.findall(sections[0])[-1]
+    classes = [
+        c
+        for c in vars(_errors).values()
+        if isinstance(c, type) and issubclass(c, BaseException) and c.__module__ == _errors.__name__
+    ]
+    assert len(classes) >= 14
+    for cls in classes:
+        matching = [s for s in sections[1:] if s.split("`")[1].split(".")[-1] == cls.__name__]
+        assert len(matching) == 1, f"docs/errors.md has no section for {cls.__name__}"
+        (code,) = fence.findall(matching[0])
+        namespace: dict = {}
+        printed = io.StringIO()
+        with tempfile.TemporaryDirectory() as d, inside(d), contextlib.redirect_stdout(printed):
+            exec(setup, namespace)
+            exec(code, namespace)
+        assert printed.getvalue().strip(), f"the {cls.__name__} example printed nothing"
+        assert f"except {'mc.' if cls is not _errors.LawError else 'laws.'}{cls.__name__}" in code
+        assert cls.__name__ in page.split("## One example each")[0]  # and in the table
