@@ -13,8 +13,9 @@ H ⊗ O ⊗ H ⊗ O ⊗ H ⊗ O
 
 from __future__ import annotations
 
+from ._config import config
 from ._diagram import Diagram
-from ._errors import TypeMismatchError
+from ._errors import MemoryLimitError, TypeMismatchError
 from ._objects import I, product
 from ._program import program
 
@@ -34,13 +35,22 @@ def hidden_markov_model(init: Diagram, step: Diagram, emit: Diagram, length: int
     >>> mc.marginal(hmm, [3]).array.tolist()
     [0.8, 0.2]
     """
+    for d, what in ((init, "init"), (step, "step"), (emit, "emit")):
+        if not isinstance(d, Diagram):
+            raise TypeMismatchError(
+                f"hidden_markov_model: {what} must be a kernel or diagram, given {d!r:.80}"
+            )
     if init.dom != I or init.cod != step.dom or step.cod != step.dom or emit.dom != step.cod:
         raise TypeMismatchError(
             "hidden_markov_model expects init : I → H, step : H → H and emit : H → O; given "
             f"init : {init.dom} → {init.cod}, step : {step.dom} → {step.cod}, "
             f"emit : {emit.dom} → {emit.cod}"
         )
-    if not isinstance(length, int) or length < 1:
+    if isinstance(length, int) and length > config.max_elements:
+        raise MemoryLimitError(
+            f"hidden_markov_model: {length:,} steps is over mc.config.max_elements"
+        )
+    if not isinstance(length, int) or isinstance(length, bool) or length < 1:
         raise TypeMismatchError(
             f"hidden_markov_model: length must be an int >= 1, given {length!r}"
         )

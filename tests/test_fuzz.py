@@ -621,13 +621,24 @@ IO = {"load", "save", "read_bif", "write_bif"}  # may also raise OSError for a p
 RESULT_TYPES = {"Drawing", "Selection"}  # results the library builds (d.draw(), greedy_subset)
 
 
+def public_names(module):
+    """``__all__``, or the public functions a submodule defines (``markovcat.models``)."""
+    if hasattr(module, "__all__"):
+        return list(module.__all__)
+    return [
+        n
+        for n, o in vars(module).items()
+        if not n.startswith("_") and callable(o) and getattr(o, "__module__", "") == module.__name__
+    ]
+
+
 def public_callables():
-    """``mc.<name>`` and ``markovcat.chains.<name>`` for every public callable."""
-    from markovcat import chains
+    """``mc.<name>``, ``chains.<name>`` and ``models.<name>`` for every public callable."""
+    from markovcat import chains, models
 
     out = []
-    for prefix, module in (("", mc), ("chains.", chains)):
-        for name in getattr(module, "__all__", []):
+    for prefix, module in (("", mc), ("chains.", chains), ("models.", models)):
+        for name in public_names(module):
             obj = getattr(module, name)
             if isinstance(obj, type) and issubclass(obj, BaseException):
                 continue
@@ -637,10 +648,10 @@ def public_callables():
 
 
 def resolve(name):
-    from markovcat import chains
+    from markovcat import chains, models
 
     module, _, attr = name.rpartition(".")
-    return getattr(chains if module else mc, attr)
+    return getattr({"": mc, "chains": chains, "models": models}[module], attr)
 
 
 @pytest.mark.parametrize("name", public_callables())
