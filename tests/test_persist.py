@@ -102,7 +102,10 @@ def diagrams(draw, backend="numpy", depth=4):
     d = mc.identity(A)
     for _ in range(draw(st.integers(1, depth))):
         C = d.cod
-        kind = draw(st.sampled_from(["kernel", "box", "copy", "delete", "swap", "par", "id"]))
+        kinds = ["kernel", "box", "copy", "delete", "swap", "par", "id"]
+        if C.size > 8:  # keep tables small: only steps that build no large kernel
+            kinds = ["box", "delete", "swap", "id"]
+        kind = draw(st.sampled_from(kinds))
         if kind == "kernel":
             step = draw(laws.kernels(C, draw(small(backend)), backend=backend, name="k"))
         elif kind == "box":
@@ -417,3 +420,31 @@ def test_symbolic_rows_must_still_sum_to_one():
     doc["kernels"][0]["rows"][0][1] = ["Add", "1", ["Mul", "-2", ["Symbol", "t", {}]]]
     with pytest.raises(mc.PersistenceError, match="sums to"):
         loads(json.dumps(doc))
+
+
+def test_library_built_diagrams_roundtrip(tmp_path):
+    """A hidden Markov model from markovcat.models and a network read from BIF come back
+    as the same term with the same numbers, and still answer queries."""
+    from markovcat.models import hidden_markov_model
+
+    H, O = mc.Obj("H", 2), mc.Obj("O", ("x", "y"))
+    step = mc.kernel(H, H, [[0.9, 0.1], [0.2, 0.8]], name="step")
+    emit = mc.kernel(H, O, [[0.7, 0.3], [0.1, 0.9]], name="emit")
+    hmm = hidden_markov_model(mc.state(H, [0.5, 0.5], name="init"), step, emit, 4)
+    back = roundtrip(hmm, tmp_path)
+    same_diagram(hmm, back)
+    assert mc.allclose(back, hmm, atol=0)
+    if not hasattr(mc, "read_bif"):
+        return
+    net = mc.read_bif(
+        "network n { }\n"
+        "variable A { type discrete [ 2 ] { a0, a1 }; }\n"
+        "variable B { type discrete [ 2 ] { b0, b1 }; }\n"
+        "probability ( A ) { table 0.3, 0.7; }\n"
+        "probability ( B | A ) { (a0) 0.9, 0.1; (a1) 0.2, 0.8; }\n"
+    )
+    back = roundtrip(net, tmp_path)
+    same_diagram(net, back)
+    post = mc.posterior_marginals(back, {"B": "b1"})[0]
+    # P(A = a1 | B = b1) = 0.7 * 0.8 / (0.3 * 0.1 + 0.7 * 0.8) by hand
+    assert abs(float(post.array[1]) - 0.56 / 0.59) < 1e-12
