@@ -209,7 +209,17 @@ def mutual_information(
         )
     left = marginal(joint, list(range(split)))
     right = marginal(joint, list(range(split, n)))
-    return divergence(joint, left @ right, base=base)
+    value = divergence(joint, left @ right, base=base)
+    if divergence is not KL or not _underflowed(value):
+        return value
+    # the product of the marginals underflowed (probabilities below 1e-154), though the
+    # joint is always continuous w.r.t. it: the same sum Σ p (log p − log p_A − log p_B)
+    t, a, b = tables(joint, left, right)
+    k = len(t.shape) - len(a.shape)
+    a = ops.reshape(a, tuple(a.shape) + (1,) * k)
+    b = ops.reshape(b, (1,) * (len(t.shape) - k) + tuple(b.shape))
+    s = [arr(ops.asum(plogq(t, q), None)) for q in (t, a, b)]
+    return finish(arr(s[0] - s[1] - s[2]), base)
 
 
 def conditional_entropy(f: Diagram, prior: Diagram, base: Any = None) -> Any:

@@ -51,6 +51,9 @@ def test_entropies_of_tiny_probabilities_are_exact_and_nonnegative(eps):
     prior = mc.state(B, [0.25, 0.75])
     assert close(mc.conditional_entropy(f, prior), 0.25 * h + 0.75 * math.log(2))
     assert close(mc.entropy(f, prior=prior), 0.25 * h + 0.75 * math.log(2))
+    # I(X; X) = H(X) even where p ⊗ p underflows; independent factors share nothing
+    assert close(mc.mutual_information(p >> mc.copy(B)), h, rel=1e-9)
+    assert mc.mutual_information(p @ p) == 0.0
     # Rényi orders 0, 2 and ∞, Gini–Simpson: closed forms
     assert close(mc.renyi_entropy(p, 0), math.log(2))
     assert close(mc.renyi_entropy(p, 2), -math.log((1 - eps) ** 2 + eps**2))
