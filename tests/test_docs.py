@@ -103,7 +103,10 @@ def test_the_api_reference_documents_every_public_name(site):
     anchors = set(re.findall(r'id="(markovcat\.[\w.]+)"', html))
     names = [n for n in mc.__all__ if not n.startswith("__") and n != "backends"]
     missing = [n for n in names if f"markovcat.{n}" not in anchors]
-    assert not missing, f"public names without an API entry: {missing}"
+    assert not missing, (
+        f"public names without an API entry: {missing}; add `::: markovcat.<name>` to a page "
+        "in docs/api/"
+    )
     for law in ("check_kernel_family", "check_bayes_law", "check_chain_rule", "kernels"):
         assert f"markovcat.laws.{law}" in anchors
     prompt = '<span class="gp">&gt;&gt;&gt; </span>'  # a highlighted doctest prompt
