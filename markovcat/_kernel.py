@@ -62,7 +62,9 @@ class Kernel(Diagram):
         backends.load(backend)  # an unknown backend is a BackendError, whatever its type
         if backends.name(self.table) == backend:
             return self
-        return Kernel._trusted(self.dom, self.cod, backends.convert(self.table, backend), self.name)
+        return Kernel._trusted(
+            self.dom, self.cod, _convert(self.dom, self.table, backend), self.name
+        )
 
     @property
     def backend(self) -> str:
@@ -124,7 +126,7 @@ def _from_dict(dom: Object, cod: Object, table: Mapping, what: str) -> np.ndarra
     return arr
 
 
-def _table(dom: Object, cod: Object, table: Any, backend: str | None, what: str) -> Any:
+def _table(dom: Object, cod: Object, table: Any, what: str) -> Any:
     if isinstance(table, Mapping):
         table = _from_dict(dom, cod, table, what)
     try:
@@ -141,9 +143,13 @@ def _table(dom: Object, cod: Object, table: Any, backend: str | None, what: str)
                 f"{(dom.size, cod.size)}, given shape {shape}"
             )
         arr = ops.reshape(arr, full)
-    if backend is not None:
-        arr = backends.convert(arr, backend)
     return arr
+
+
+def _convert(dom: Object, arr: Any, backend: str) -> Any:
+    """``arr`` on ``backend``. Floats made exact keep their short decimals (0.3 → 3/10) and
+    each row is divided by its exact sum, so exact laws hold for converted kernels too."""
+    return ops.exact_rows(backends.convert(arr, backend), len(dom.factors))
 
 
 def _validate(dom: Object, cod: Object, arr: Any, what: str, atol: float) -> None:
@@ -168,6 +174,8 @@ def kernel(
     ``table`` is an array of shape ``(*dom.shape, *cod.shape)``, a 2-D ``(|dom|, |cod|)``
     matrix, or a dict ``{input outcome: {output outcome: p}}`` (missing outputs are 0).
     Float rows must sum to 1 within ``mc.config.row_atol`` (1e-5); exact rows exactly.
+    With ``backend="sympy"`` a float table becomes exact: each entry the rational of its
+    shortest decimal (0.3 → 3/10), each row divided by its exact sum.
 
     >>> import markovcat as mc
     >>> f = mc.kernel(mc.Bool, mc.Bool, {False: {False: 1}, True: {False: 0.5, True: 0.5}})
@@ -177,8 +185,12 @@ def kernel(
     dom = as_object(dom, "kernel domain")
     cod = as_object(cod, "kernel codomain")
     what = _describe(name, dom, cod)
-    arr = _table(dom, cod, table, backend, what)
-    _validate(dom, cod, arr, what, config.row_atol)
+    if backend is not None:
+        backends.load(backend)  # an unknown backend fails before any work
+    arr = _table(dom, cod, table, what)
+    _validate(dom, cod, arr, what, config.row_atol)  # floats within row_atol, exact exactly
+    if backend is not None:
+        arr = _convert(dom, arr, backend)
     return Kernel._trusted(dom, cod, arr, name)
 
 
@@ -267,10 +279,13 @@ def kernel_from_logits(dom: Object, cod: Object, logits: Any, *, name: str | Non
     dom = as_object(dom, "kernel domain")
     cod = as_object(cod, "kernel codomain")
     what = _describe(name, dom, cod)
-    arr = _table(dom, cod, logits, None, what)
+    arr = _table(dom, cod, logits, what)
     _check_logits(arr, dom, what)
     axes = tuple(range(len(dom.factors), len(dom.factors) + len(cod.factors)))
-    shifted = arr - ops.amax(arr, axes).reshape(dom.shape + (1,) * len(cod.factors))
+    # (backends.asarray: numpy turns 0-d results into scalars, for I → I)
+    shifted = backends.asarray(
+        arr - ops.amax(arr, axes).reshape(dom.shape + (1,) * len(cod.factors))
+    )
     e = ops.exp(shifted)
-    table = e / ops.asum(e, axes).reshape(dom.shape + (1,) * len(cod.factors))
+    table = backends.asarray(e / ops.asum(e, axes).reshape(dom.shape + (1,) * len(cod.factors)))
     return Kernel._trusted(dom, cod, table, name)

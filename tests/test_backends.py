@@ -221,3 +221,14 @@ def test_same_random_diagram_same_numbers_on_every_backend(data):
         np.testing.assert_allclose(
             np.asarray(mc.evaluate(moved).array), exact, rtol=1e-12, atol=1e-15
         )
+
+
+def test_float_tables_made_exact_keep_short_decimals_and_exact_rows():
+    assert mc.state(mc.Bool, [0.3, 0.7], backend="sympy").array.tolist() == [
+        sympy.Rational(3, 10),
+        sympy.Rational(7, 10),
+    ]
+    f = mc.kernel(X, Y, [[0.9, 0.1], [1 / 3, 2 / 3], [0.25, 0.75]]).to("sympy")
+    assert [sum(row) for row in f.array.tolist()] == [1, 1, 1]
+    assert f.array[1, 0] == sympy.Rational(1, 3)
+    laws.check_delete_naturality(f)  # holds exactly, not just up to 1e-16

@@ -63,6 +63,11 @@ solve = _primitive(
     "solve", "solve(a, b): x with a @ x = b for square a; ValueError when a is singular."
 )
 
+exact_rows = _primitive(
+    "exact_rows",
+    "exact_rows(table, n_dom_axes): exact tables get rows summing exactly to 1 (floats: as is).",
+)
+
 # checks
 allclose = _primitive("allclose", "allclose(a, b, atol): entries equal within atol (exact: ==).")
 row_problem = _primitive(

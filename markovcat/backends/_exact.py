@@ -37,8 +37,8 @@ def _sym(v: object) -> sympy.Expr:
     if isinstance(v, (float, np.floating)):
         if not np.isfinite(v):  # nan, oo or -oo: rejected, by row, when the table is checked
             return sympy.Float(float(v))
-        # a float becomes the exact rational of its binary value, never a rounded guess
-        return sympy.Rational(Fraction(float(v)))
+        # a float becomes the rational of its shortest round-tripping decimal: 0.3 -> 3/10
+        return sympy.Rational(repr(float(v)))
     if isinstance(v, sympy.Expr):
         return v
     raise NotStochasticError(f"expected an exact number or sympy expression, given {v!r}")
@@ -232,3 +232,16 @@ def _(table, n_dom, atol):
 
 
 d.rescale.register(ExactArray)(lambda x: (x, 0))
+
+
+@d.exact_rows.register(ExactArray, int)
+def _(x, n_dom):
+    """Rows converted from floats sum to 1 only up to rounding: divide by their exact sums."""
+    arr = np.asarray(x, dtype=object)
+    rows = arr.reshape(int(np.prod(arr.shape[:n_dom], dtype=np.int64)), -1)
+    out = np.empty(rows.shape, dtype=object)
+    for i, row in enumerate(rows):
+        total = sum(row, sympy.Integer(0))
+        # only numeric sums are touched: symbolic rows were checked to simplify to 1
+        out[i] = [v / total for v in row] if total.is_Number and total != 1 else row
+    return _exact(out.reshape(arr.shape))

@@ -76,6 +76,8 @@ d.xlogy.register(_A, _A)(lambda x, y: jax.scipy.special.xlogy(x, y))
 d.xlogy.register(_A, np.ndarray)(lambda x, y: jax.scipy.special.xlogy(x, y))
 d.xlogy.register(np.ndarray, _A)(lambda x, y: jax.scipy.special.xlogy(x, y))
 
+d.exact_rows.register(_A, int)(lambda x, n_dom: x)
+
 
 @d.rescale.register(_A)
 def _(x):

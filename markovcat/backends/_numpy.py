@@ -145,3 +145,6 @@ def _(x):
 
 
 d.jit.register(np.ndarray, object)(lambda like, fn: fn)  # numpy and exact arrays: run as is
+
+
+d.exact_rows.register(np.ndarray, int)(lambda x, n_dom: x)
