@@ -286,6 +286,6 @@ def kernel_from_logits(dom: Object, cod: Object, logits: Any, *, name: str | Non
     shifted = backends.asarray(
         arr - ops.amax(arr, axes).reshape(dom.shape + (1,) * len(cod.factors))
     )
-    e = ops.exp(shifted)
+    e = backends.asarray(ops.exp(shifted))
     table = backends.asarray(e / ops.asum(e, axes).reshape(dom.shape + (1,) * len(cod.factors)))
     return Kernel._trusted(dom, cod, table, name)

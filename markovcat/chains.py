@@ -386,10 +386,10 @@ def _energies(X: Object, energy: Callable[..., float], beta: Any, fn: str) -> np
         if isinstance(v, bool) or not isinstance(v, numbers.Real):
             raise TypeMismatchError(f"chains.{fn}: energy{x} = {v!r:.80} is not a real number")
         values.append(float(v))
-    H = np.array(values)
+    H, b = np.array(values), float(beta)  # a Fraction or sympy beta: as a float
     with np.errstate(over="ignore", invalid="ignore"):
-        spread = beta * (H.max() - H.min()) if H.size else 0.0
-        ok = np.isfinite(H).all() and np.isfinite(beta * H).all() and np.isfinite(spread)
+        spread = b * (H.max() - H.min()) if H.size else 0.0
+        ok = np.isfinite(H).all() and np.isfinite(b * H).all() and np.isfinite(spread)
     if not ok:
         raise InvalidArgumentError(f"chains.{fn}: beta * energy is not finite for some outcome")
     return H
@@ -406,7 +406,7 @@ def gibbs(X: Object, energy: Callable[..., float], beta: float, *, name: str = "
     [0.5, 0.5]
     """
     H = _energies(X, energy, beta, "gibbs")
-    e = -beta * H
+    e = -float(beta) * H
     w = np.exp(e - e.max())
     return state(X, w / w.sum(), name=name)
 
@@ -424,7 +424,7 @@ def metropolis(X: Object, energy: Callable[..., float], beta: float, *, name: st
     >>> P.matrix.round(4).tolist()
     [[0.0, 1.0], [0.3679, 0.6321]]
     """
-    H = _energies(X, energy, beta, "metropolis")
+    H, beta = _energies(X, energy, beta, "metropolis"), float(beta)
     shape = X.shape
     H = H.reshape(shape)
     d = len(shape)

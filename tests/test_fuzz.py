@@ -17,7 +17,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 import sympy
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -31,6 +31,9 @@ G = mc.kernel(Y, X, [[1.0, 0.0], [0.5, 0.5], [0.2, 0.8]], name="g")
 P = mc.state(X @ Y, [[0.1, 0.2, 0.1], [0.3, 0.0, 0.3]], name="p")
 PX = mc.state(X, [0.25, 0.75], name="px")
 B = mc.Box("b", X, Y)
+
+#: more examples than the profile's default: this file is the search for bad input
+fuzz = settings(max_examples=120)
 
 needs_information = pytest.mark.skipif(
     not hasattr(mc, "entropy"), reason="the information functions are not in this build"
@@ -217,6 +220,7 @@ def bad_tables(draw, dom, cod):
 objs = laws.objects(max_factors=2, max_outcomes=3, min_factors=0)
 
 
+@fuzz
 @given(data=st.data())
 def test_malformed_tables_raise_not_stochastic(backend, data):
     dom, cod = data.draw(objs), data.draw(objs)
@@ -226,6 +230,7 @@ def test_malformed_tables_raise_not_stochastic(backend, data):
         raises(mc.NotStochasticError, mc.state, cod, table, backend=backend)
 
 
+@fuzz
 @given(data=st.data())
 def test_any_float_table_is_accepted_only_if_stochastic(data):
     dom, cod = data.draw(objs), data.draw(objs)
@@ -242,6 +247,7 @@ def test_any_float_table_is_accepted_only_if_stochastic(data):
     assert isinstance(result, mc.NotStochasticError) != bool(stochastic)
 
 
+@fuzz
 @given(data=st.data())
 def test_integer_tables_are_accepted_as_float64(data):
     dom, cod = data.draw(objs), data.draw(objs)
@@ -254,6 +260,7 @@ def test_integer_tables_are_accepted_as_float64(data):
     np.testing.assert_array_equal(k.matrix, t.astype(np.float64))
 
 
+@fuzz
 @given(row=st.lists(st.floats(allow_nan=True, allow_infinity=True), min_size=3, max_size=3))
 def test_logits_never_give_nan(row):
     assume(all(abs(v) < 1e300 or not math.isfinite(v) for v in row))  # no overflow in the shift
@@ -266,6 +273,7 @@ def test_logits_never_give_nan(row):
         assert abs(float(result.array.sum()) - 1) < 1e-12
 
 
+@fuzz
 @given(x=junk, y=junk)
 def test_dict_tables(x, y):
     raises(mc.UnknownOutcomeError, mc.kernel, X, Y, {"a": {0: 1.0}, "zz": {0: 1.0}})
@@ -288,6 +296,7 @@ def test_exact_tables_reject_complex_booleans_and_non_finite():
 
 
 # ---- objects and structure ---------------------------------------------------------------------
+@fuzz
 @given(name=junk, outcomes=junk)
 def test_objects(name, outcomes):
     result = call(mc.Obj, name, outcomes)
@@ -297,6 +306,7 @@ def test_objects(name, outcomes):
         assert isinstance(result, (mc.InvalidObjectError, mc.MemoryLimitError))
 
 
+@fuzz
 @given(other=junk)
 def test_object_products(other):
     result = call(lambda: X @ other)
@@ -317,6 +327,7 @@ def test_duplicate_and_empty_outcomes():
     raises(mc.UnknownOutcomeError, X.position, ["a"])
 
 
+@fuzz
 @given(a=junk, b=junk)
 def test_structural_constructors(a, b):
     for fn, args in (
@@ -338,6 +349,7 @@ def test_structural_constructors(a, b):
                 assert np.allclose(total.array, 1.0)
 
 
+@fuzz
 @given(data=st.data())
 def test_composition_types(backend, data):
     A, B, C, D = (data.draw(objs) for _ in range(4))
@@ -354,6 +366,7 @@ def test_composition_types(backend, data):
     assert call(mc.evaluate, parallel).array.shape == (*A.shape, *C.shape, *B.shape, *D.shape)
 
 
+@fuzz
 @given(other=junk)
 def test_operators_with_junk(other):
     if isinstance(other, mc.Diagram):
@@ -363,6 +376,7 @@ def test_operators_with_junk(other):
 
 
 # ---- compiling, comparing, interpreting, programs --------------------------------------------------
+@fuzz
 @given(a=junk, b=junk)
 def test_compiler_and_comparison(a, b):
     for fn, args in (
@@ -387,6 +401,7 @@ def test_compiler_and_comparison(a, b):
     raises(mc.BackendError, mc.evaluate, F, backend="torch")
 
 
+@fuzz
 @given(a=junk, b=junk)
 def test_programs(a, b):
     result = call(mc.program, a, b)
@@ -401,6 +416,7 @@ def test_programs(a, b):
     raises(mc.ProgramError, F, 1)  # applying a kernel outside a program
 
 
+@fuzz
 @given(fn=junk)
 def test_deterministic_with_bad_functions(fn):
     result = call(mc.deterministic, X @ Y, Y, fn)
@@ -412,6 +428,7 @@ def test_deterministic_with_bad_functions(fn):
 
 
 # ---- inference -----------------------------------------------------------------------------------
+@fuzz
 @given(a=junk, b=junk)
 def test_inference_with_junk(a, b):
     for fn, args in (
@@ -457,6 +474,7 @@ def test_inference_errors(backend):
 
 # ---- information ---------------------------------------------------------------------------------
 @needs_information
+@fuzz
 @given(a=junk, b=junk)
 def test_information_with_junk(a, b):
     for fn, args, kwargs in (
@@ -481,6 +499,7 @@ def test_information_with_junk(a, b):
 
 
 @needs_information
+@fuzz
 @given(
     alpha=st.one_of(st.floats(max_value=-1e-9), st.just(math.nan), st.complex_numbers(), st.text())
 )
@@ -543,6 +562,7 @@ def test_no_tracer_errors_inside_jit():
 
 
 # ---- persistence -----------------------------------------------------------------------------------
+@fuzz
 @given(a=junk, text=st.one_of(st.text(), st.binary()))
 def test_persistence_with_junk(a, text):
     from markovcat._persist import loads
@@ -570,6 +590,7 @@ probability ( B | A ) { (a0) 0.9, 0.1; (a1) 0.2, 0.8; }
 
 
 @needs_networks
+@fuzz
 @given(cut=st.integers(0, len(BIF)), noise=st.text(max_size=8))
 def test_malformed_bif_text(cut, noise):
     text = BIF[:cut] + noise + BIF[cut:]
@@ -592,6 +613,7 @@ def test_network_queries_with_bad_evidence(backend):
     assert abs(float(marginals[0].array[1]) - 0.56 / 0.59) < 1e-12
 
 
+@fuzz
 @given(a=junk)
 def test_chains_with_junk(a):
     from markovcat import chains
@@ -655,6 +677,7 @@ def resolve(name):
 
 
 @pytest.mark.parametrize("name", public_callables())
+@fuzz
 @given(data=st.data())
 def test_every_public_callable_survives_junk(name, data):
     fn = resolve(name)
