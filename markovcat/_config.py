@@ -26,6 +26,12 @@ class Config:
     ``max_elements``: a contraction whose largest intermediate or output would have more
     entries than this fails *before* allocating, with :class:`MemoryLimitError`.
     (2**27 float64 entries is 1 GiB.)
+
+    >>> import markovcat as mc
+    >>> old, mc.config.row_atol = mc.config.row_atol, 1e-3
+    >>> mc.state(mc.Bool, [0.5, 0.5004]).array.tolist()
+    [0.5, 0.5004]
+    >>> mc.config.row_atol = old
     """
 
     row_atol: float = 1e-5

@@ -40,6 +40,11 @@ class Diagram:
     """Base of all morphisms: a term with a domain and a codomain.
 
     ``f >> g`` is "first f, then g"; ``g << f`` the same; ``f @ g`` runs them side by side.
+
+    >>> import markovcat as mc
+    >>> d = mc.copy(mc.Bool) >> (mc.identity(mc.Bool) @ mc.delete(mc.Bool))
+    >>> isinstance(d, mc.Diagram), mc.allclose(d, mc.identity(mc.Bool))
+    (True, True)
     """
 
     dom: Object

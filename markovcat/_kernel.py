@@ -38,6 +38,11 @@ class Kernel(Diagram):
 
     Equality and hashing are by identity; compare numbers with ``mc.allclose``.
     Under JAX this is a pytree: the table is the leaf, ``dom``/``cod``/``name`` static.
+
+    >>> import markovcat as mc
+    >>> p = mc.state(mc.Bool, [0.25, 0.75], name="p")
+    >>> isinstance(p, mc.Kernel), p.backend, p.table.shape
+    (True, 'numpy', (2,))
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

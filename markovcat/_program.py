@@ -26,7 +26,15 @@ from ._objects import I, Obj, Object, as_object, product
 
 
 class Wire:
-    """A variable inside an ``@mc.program`` function: one atomic factor on one wire."""
+    """A variable inside an ``@mc.program`` function: one atomic factor on one wire.
+
+    >>> import markovcat as mc
+    >>> @mc.program(mc.Bool, mc.Bool)
+    ... def show(x):
+    ...     print(type(x).__name__, x.obj)
+    ...     return x
+    Wire Bool
+    """
 
     __slots__ = ("id", "obj", "trace")
 
