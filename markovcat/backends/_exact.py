@@ -116,9 +116,8 @@ def _(x):
 
 @d.scalar.register(ExactArray)
 def _(x):
-    return sympy.nsimplify(
-        sympy.simplify(np.asarray(x, dtype=object).reshape(()).item()), rational=False
-    )
+    v = np.asarray(x, dtype=object).reshape(()).item()
+    return v if isinstance(v, sympy.Number) else sympy.simplify(v)  # nsimplify mangles 551/1764
 
 
 def _elementwise(f):
