@@ -51,7 +51,8 @@ from hypothesis import strategies as st
 
 from ._compare import allclose, max_difference
 from ._diagram import Diagram, copy, delete, identity, rewire, swap
-from ._errors import LawError
+from ._errors import BackendError, InvalidArgumentError, LawError, TypeMismatchError
+from ._inference import almost_surely_equal, bayes_invert, condition, disintegrate, marginal
 from ._information_laws import (
     ORDERS,
     assert_at_most,
@@ -139,7 +140,6 @@ def _rational_table(w: np.ndarray) -> np.ndarray:
 
 
 def _check_backend(backend: str) -> None:
-    from ._errors import BackendError
 
     if backend not in BACKENDS:
         raise BackendError(f"laws: backend must be one of {BACKENDS}, given {backend!r}")
@@ -460,7 +460,6 @@ def check_disintegration(joint: Diagram, on: list[int], atol: float = 1e-9) -> N
     >>> joint = mc.state(mc.Bool @ mc.Bool, [0.1, 0.2, 0.3, 0.4])
     >>> laws.check_disintegration(joint, [1])
     """
-    from ._inference import disintegrate
 
     m, c = disintegrate(joint, on)
     rest = [i for i in range(len(joint.cod.factors)) if i not in on]
@@ -477,7 +476,6 @@ def check_bayes_law(f: Diagram, prior: Diagram, atol: float = 1e-9) -> None:
     >>> f = mc.kernel(mc.Bool, mc.Bool, [[0.9, 0.1], [0.2, 0.8]])
     >>> laws.check_bayes_law(f, mc.state(mc.Bool, [0.7, 0.3]))
     """
-    from ._inference import bayes_invert
 
     inv = bayes_invert(f, prior)
     X, Y = f.dom, f.cod
@@ -494,7 +492,6 @@ def check_bayes_state_preservation(f: Diagram, prior: Diagram, atol: float = 1e-
     >>> f = mc.kernel(mc.Bool, mc.Bool, [[0.9, 0.1], [0.2, 0.8]])
     >>> laws.check_bayes_state_preservation(f, mc.state(mc.Bool, [0.7, 0.3]))
     """
-    from ._inference import bayes_invert
 
     inv = bayes_invert(f, prior)
     assert_equal(
@@ -510,7 +507,6 @@ def check_bayes_state_preservation(f: Diagram, prior: Diagram, atol: float = 1e-
 def _assert_as_equal(
     lhs: Diagram, rhs: Diagram, measure: Diagram, law: str, atol: float, **inputs: Any
 ) -> None:
-    from ._inference import almost_surely_equal
 
     if not almost_surely_equal(lhs, rhs, measure, atol=atol):
         raise LawError(
@@ -527,7 +523,6 @@ def check_bayes_involution(f: Diagram, prior: Diagram, atol: float = 1e-9) -> No
     >>> f = mc.kernel(mc.Bool, mc.Bool, [[0.9, 0.1], [0.2, 0.8]])
     >>> laws.check_bayes_involution(f, mc.state(mc.Bool, [1, 0]))
     """
-    from ._inference import bayes_invert
 
     inv = bayes_invert(f, prior)
     twice = bayes_invert(inv, (prior >> f).evaluate())
@@ -542,7 +537,6 @@ def check_bayes_contravariance(f: Diagram, g: Diagram, prior: Diagram, atol: flo
     >>> f = mc.kernel(mc.Bool, mc.Bool, [[0.9, 0.1], [0.2, 0.8]])
     >>> laws.check_bayes_contravariance(f, f, mc.state(mc.Bool, [0.7, 0.3]))
     """
-    from ._inference import bayes_invert
 
     lhs = bayes_invert(f >> g, prior)
     middle = (prior >> f).evaluate()
@@ -570,7 +564,6 @@ def check_inverse_uniqueness(
     >>> prior = mc.state(mc.Bool, [0.7, 0.3])
     >>> laws.check_inverse_uniqueness(f, prior, mc.bayes_invert(f, prior))
     """
-    from ._inference import bayes_invert
 
     X, Y = f.dom, f.cod
     lhs = prior >> copy(X) >> (identity(X) @ f)
@@ -599,7 +592,6 @@ def check_condition_is_disintegration(
     >>> joint = mc.state(mc.Bool @ mc.Bool, [0.1, 0.2, 0.3, 0.4])
     >>> laws.check_condition_is_disintegration(joint, 0, True)
     """
-    from ._inference import condition, disintegrate
 
     n = len(state.cod.factors)
     rest = [i for i in range(n) if i != position]
@@ -731,7 +723,6 @@ class _Companions:
         return self.data.draw(deterministic_kernels(dom, cod, backend=self.backend), label=label)
 
     def divergence(self) -> Any:
-        from ._information_laws import divergences
 
         return self.data.draw(divergences(), label="D")
 
@@ -831,7 +822,6 @@ def _law_disintegration(f: Diagram, c: _Companions) -> bool:
 
 
 def _law_conditioning(f: Diagram, c: _Companions) -> bool:
-    from ._inference import marginal
     from .backends import ops
 
     joint = _as_state(f, c)
@@ -848,14 +838,12 @@ def _law_conditioning(f: Diagram, c: _Companions) -> bool:
 
 
 def _law_divergence(f: Diagram, c: _Companions) -> bool:
-    from ._information_laws import check_divergence_positivity
 
     check_divergence_positivity(c.divergence(), f, c.kernel(f.dom, f.cod, "g"), c.atol)
     return True
 
 
 def _law_data_processing(f: Diagram, c: _Companions) -> bool:
-    from ._information_laws import check_data_processing
 
     if f.dom == I:
         return False
@@ -865,7 +853,6 @@ def _law_data_processing(f: Diagram, c: _Companions) -> bool:
 
 
 def _law_composition_bound(f: Diagram, c: _Companions) -> bool:
-    from ._information_laws import check_composition_bound
 
     B = c.obj()
     f2, g, g2 = c.kernel(f.dom, f.cod, "f2"), c.kernel(f.cod, B, "g"), c.kernel(f.cod, B, "g2")
@@ -874,7 +861,6 @@ def _law_composition_bound(f: Diagram, c: _Companions) -> bool:
 
 
 def _law_tensor_bound(f: Diagram, c: _Companions) -> bool:
-    from ._information_laws import check_tensor_bound
 
     A, B = c.obj(), c.obj()
     f2, h, h2 = c.kernel(f.dom, f.cod, "f2"), c.kernel(A, B, "h"), c.kernel(A, B, "h2")
@@ -883,7 +869,6 @@ def _law_tensor_bound(f: Diagram, c: _Companions) -> bool:
 
 
 def _law_entropy(f: Diagram, c: _Companions) -> bool:
-    from ._information_laws import check_conditional_entropy, check_entropy_routes
 
     prior = None if f.dom == I else c.state(f.dom, "prior")
     check_entropy_routes(f, c.divergence(), prior, c.atol)
@@ -893,7 +878,6 @@ def _law_entropy(f: Diagram, c: _Companions) -> bool:
 
 
 def _law_entropy_closed_forms(f: Diagram, c: _Companions) -> bool:
-    from ._information_laws import check_entropy_closed_forms, check_mutual_information_of_copy
 
     if f.dom != I:
         return False
@@ -904,7 +888,6 @@ def _law_entropy_closed_forms(f: Diagram, c: _Companions) -> bool:
 
 
 def _law_deterministic_entropy(f: Diagram, c: _Companions) -> bool:
-    from ._information_laws import check_deterministic_processing, check_entropy_of_deterministic
 
     if not f.is_deterministic(c.atol):
         return False
@@ -916,7 +899,6 @@ def _law_deterministic_entropy(f: Diagram, c: _Companions) -> bool:
 
 
 def _law_chain_rule(f: Diagram, c: _Companions) -> bool:
-    from ._information_laws import check_chain_rule, check_mutual_information_nonnegative
 
     joint = _as_state(f, c)
     n = len(joint.cod.factors)
@@ -929,7 +911,6 @@ def _law_chain_rule(f: Diagram, c: _Companions) -> bool:
 
 
 def _law_mutual_information(f: Diagram, c: _Companions) -> bool:
-    from ._information_laws import check_mutual_information_data_processing
 
     if f.dom == I:
         return False
@@ -1042,7 +1023,6 @@ LAW_GROUPS = ("markov", "determinism", "inference", "information")
 
 
 def _family_strategy(family: Family) -> st.SearchStrategy[Diagram]:
-    from ._errors import TypeMismatchError
 
     if isinstance(family, st.SearchStrategy):
         return family
@@ -1057,7 +1037,6 @@ def _family_strategy(family: Family) -> st.SearchStrategy[Diagram]:
 
 
 def _selected(only: Iterable[str] | None) -> list[_Law]:
-    from ._errors import InvalidArgumentError
 
     if only is None:
         return list(FAMILY_LAWS)
@@ -1148,7 +1127,6 @@ def check_kernel_family(
     >>> report.ok
     True
     """
-    from ._errors import InvalidArgumentError
 
     if backend is not None:
         _check_backend(backend)
