@@ -379,12 +379,7 @@ def contract(
         table = ops.ones(lead, shape)
         return (table, 0.0) if rescaled else table
     if rescaled:
-        if len(arrays) == 1:
-            raw = expr(*arrays, backend=ops.einsum_backend(lead))
-            table, log_scale = ops.rescale(ops.wrap(lead, raw))
-        else:
-            table, log_scale = _run_rescaled(expr, arrays, lead)
-        return table, log_scale
+        return _run_rescaled(expr, arrays, lead)
     return ops.wrap(lead, expr(*arrays, backend=ops.einsum_backend(lead)))
 
 

@@ -29,9 +29,11 @@ and :func:`gibbs` (its stationary law ``∝ exp(−β H)``).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import numbers
+import operator
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
@@ -206,6 +208,12 @@ def _in_chain_order(X: Object, parts: list[tuple[list[int], Diagram]]) -> Diagra
     return rewire(X, order) >> body >> rewire(body.cod, back)
 
 
+def _chain_args(P: Any, pi: Any, S: Any, fn: str) -> tuple[Diagram, Diagram, list[int]]:
+    """Check an endo-kernel, its law and a subset of its coordinates, once for every query."""
+    P = _endo(P, fn)
+    return P, _law(pi, P.dom, fn), _subset(P.dom, S, fn)
+
+
 def distance_to_factorizability(P: Diagram, pi: Diagram, S: Any, base: Any = None) -> Any:
     """``D_π(P ‖ P^(S) ⊗ P^(−S))``, the product put back in the chain's coordinate order.
 
@@ -216,10 +224,8 @@ def distance_to_factorizability(P: Diagram, pi: Diagram, S: Any, base: Any = Non
     >>> chains.distance_to_factorizability(f @ f, mc.state(B @ B, [1/9, 2/9, 2/9, 4/9]), [1])
     0.0
     """
-    P = _endo(P, "distance_to_factorizability")
+    P, pi, S = _chain_args(P, pi, S, "distance_to_factorizability")
     X = P.dom
-    pi = _law(pi, X, "distance_to_factorizability")
-    S = _subset(X, S, "distance_to_factorizability")
     R = [i for i in range(len(X.factors)) if i not in S]
     if not S or not R:
         return KL(P, P, prior=pi, base=base)
@@ -237,17 +243,9 @@ def distance_to_independence(P: Diagram, pi: Diagram, S: Any, base: Any = None) 
     >>> round(chains.distance_to_independence(swap, mc.state(B @ B, [0.25] * 4), [0, 1]), 6)
     1.386294
     """
-    P = _endo(P, "distance_to_independence")
-    X = P.dom
-    pi = _law(pi, X, "distance_to_independence")
-    S = _subset(X, S, "distance_to_independence")
-    PS, piS = project(P, pi, S), _marginal(pi, S)
-    if len(S) <= 1:
-        return KL(PS, PS, prior=piS, base=base)
-    Q = project(P, pi, [S[0]])
-    for i in S[1:]:
-        Q = Q @ project(P, pi, [i])
-    return KL(PS, Q, prior=piS, base=base)
+    P, pi, S = _chain_args(P, pi, S, "distance_to_independence")
+    Q = functools.reduce(operator.matmul, (project(P, pi, [i]) for i in S), project(P, pi, []))
+    return KL(project(P, pi, S), Q, prior=_marginal(pi, S), base=base)
 
 
 def distance_to_stationarity(P: Diagram, pi: Diagram, S: Any, base: Any = None) -> Any:
@@ -261,10 +259,7 @@ def distance_to_stationarity(P: Diagram, pi: Diagram, S: Any, base: Any = None) 
     >>> chains.distance_to_stationarity(P, chains.stationary(P), [0])
     0.0
     """
-    P = _endo(P, "distance_to_stationarity")
-    X = P.dom
-    pi = _law(pi, X, "distance_to_stationarity")
-    S = _subset(X, S, "distance_to_stationarity")
+    P, pi, S = _chain_args(P, pi, S, "distance_to_stationarity")
     PS, piS = project(P, pi, S), _marginal(pi, S)
     return KL(PS, delete(PS.dom) >> piS, prior=piS, base=base)
 
@@ -282,9 +277,7 @@ def projected_entropy_rate(P: Diagram, pi: Diagram, S: Any, base: Any = None) ->
     >>> chains.projected_entropy_rate(f @ f, mc.state(B @ B, [0.25] * 4), [1], base=2)
     1.0
     """
-    P = _endo(P, "projected_entropy_rate")
-    pi = _law(pi, P.dom, "projected_entropy_rate")
-    S = _subset(P.dom, S, "projected_entropy_rate")
+    P, pi, S = _chain_args(P, pi, S, "projected_entropy_rate")
     return conditional_entropy(project(P, pi, S), _marginal(pi, S), base)
 
 
