@@ -53,7 +53,7 @@ from ._interpret import interpret
 from ._kernel import Kernel, deterministic, kernel, kernel_from_logits, state
 from ._objects import Bool, I, Obj, Product, product
 from ._persist import PersistenceError, load, save
-from ._posterior import posterior, posterior_marginals
+from ._posterior import likelihood, log_evidence, most_probable, posterior, posterior_marginals
 from ._program import Wire, program
 from ._version import __version__
 
@@ -133,6 +133,9 @@ __all__ = [
     "bayesian_network",
     "posterior_marginals",
     "posterior",
+    "log_evidence",
+    "likelihood",
+    "most_probable",
     "BifFormatError",
 ]
 

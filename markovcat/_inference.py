@@ -22,10 +22,12 @@ from typing import Any
 
 import numpy as np
 
-from . import backends
-from ._compile import contract, evaluate
+from . import _engine
+from ._compare import tables
+from ._compile import contract
 from ._config import check_tolerance
-from ._diagram import Diagram, copy, describe, identity, rewire
+from ._diagram import Diagram, copy, describe, identity
+from ._engine import Query
 from ._errors import TypeMismatchError, ZeroProbabilityError
 from ._evidence import factor_position, parse_evidence
 from ._kernel import Kernel
@@ -52,8 +54,8 @@ def _positions(d: Diagram, keys: Sequence[Any] | Any, fn: str) -> list[int]:
 def marginal(joint: Diagram, keep: Sequence[int] | int) -> Kernel:
     """Keep the codomain factors at positions ``keep`` (or names), in the order given.
 
-    Works on states and on kernels; one contraction of ``joint >> rewire`` (deleting the
-    other factors) that never builds the joint.
+    Works on states and on kernels; one contraction in which the other factors are
+    deleted (summed out), so the joint is never built.
 
     >>> import markovcat as mc
     >>> p = mc.state(mc.Bool @ mc.Bool, [0.1, 0.2, 0.3, 0.4])
@@ -64,15 +66,8 @@ def marginal(joint: Diagram, keep: Sequence[int] | int) -> Kernel:
     keep = [
         factor_position(joint.cod, k) for k in (keep if isinstance(keep, (list, tuple)) else [keep])
     ]
-    return evaluate(joint >> rewire(joint.cod, keep))
-
-
-def _safe_divide(num: Any, den: Any, fallback: Any) -> Any:
-    """``num / den`` where ``den > 0``, else ``fallback`` (broadcast), with no 0/0 anywhere."""
-    mask = ops.positive(den)
-    one = ops.ones(den, tuple(den.shape))
-    safe = ops.where(den, mask, den, one)
-    return ops.where(num, mask, num / safe, fallback)
+    cod = product(*(joint.cod.factors[k] for k in keep))
+    return Kernel._trusted(joint.dom, cod, contract(joint, keep=keep), None)
 
 
 def disintegrate(joint: Diagram, on: Sequence[int] | int) -> tuple[Kernel, Kernel]:
@@ -92,27 +87,30 @@ def disintegrate(joint: Diagram, on: Sequence[int] | int) -> tuple[Kernel, Kerne
     """
     joint = _diagram(joint, "disintegrate")
     on_pos = _positions(joint, on, "disintegrate")
-    rest = [i for i in range(len(joint.cod.factors)) if i not in on_pos]
+    X_on = product(*(joint.cod.factors[i] for i in on_pos))
+    return Kernel._trusted(joint.dom, X_on, contract(joint, keep=on_pos), None), _conditional(
+        joint, on_pos
+    )
+
+
+def _conditional(joint: Diagram, on_pos: list[int]) -> Kernel:
+    """The kernel ``dom ⊗ X_on → X_rest`` of a disintegration, row by row: each row (an
+    input and an outcome on ``on``) is rescaled on its own, so a row whose probability
+    underflows keeps its digits; rows of probability 0 hold the marginal of the rest."""
     factors = joint.cod.factors
+    rest = [i for i in range(len(factors)) if i not in on_pos]
     X_on = product(*(factors[i] for i in on_pos))
     X_rest = product(*(factors[i] for i in rest))
     A = joint.dom
-    nA = len(A.factors)
-    table = contract(joint, keep=on_pos + rest)  # axes: A..., on..., rest...
-    shape = (*A.shape, X_on.size, X_rest.size)
-    flat = ops.reshape(table, shape)
-    m = ops.asum(flat, nA + 1)  # (A..., on)
-    rest_marg = ops.asum(flat, nA)  # (A..., rest)
-    cond = _safe_divide(
-        flat,
-        ops.reshape(m, (*A.shape, X_on.size, 1)),
-        ops.reshape(rest_marg, (*A.shape, 1, X_rest.size)),
+    cond, _ = _engine.run(joint, Query(keep=(*on_pos, *rest), normalize="rows", rows=tuple(on_pos)))
+    flat = ops.reshape(cond, (*A.shape, X_on.size, X_rest.size))
+    null = ops.reshape(ops.positive(ops.asum(flat, len(A.factors) + 1)), (*A.shape, X_on.size, 1))
+    if not ops.is_concrete(flat) or not bool(np.all(np.asarray(null))):
+        rest_marg = ops.reshape(contract(joint, keep=rest), (*A.shape, 1, X_rest.size))
+        flat = ops.where(flat, null, flat, rest_marg)
+    return Kernel._trusted(
+        A @ X_on, X_rest, ops.reshape(flat, A.shape + X_on.shape + X_rest.shape), None
     )
-    marg = Kernel._trusted(A, X_on, ops.reshape(m, A.shape + X_on.shape), None)
-    conditional = Kernel._trusted(
-        A @ X_on, X_rest, ops.reshape(cond, A.shape + X_on.shape + X_rest.shape), None
-    )
-    return marg, conditional
 
 
 def bayes_invert(f: Diagram, prior: Diagram) -> Kernel:
@@ -139,18 +137,7 @@ def bayes_invert(f: Diagram, prior: Diagram) -> Kernel:
     X = f.dom
     joint = prior >> copy(X) >> (identity(X) @ f)
     nx = len(X.factors)
-    _, inverse = disintegrate(joint, list(range(nx, nx + len(f.cod.factors))))
-    return inverse
-
-
-def _check_evidence_probability(z: Any, state: Diagram, evidence: Any) -> None:
-    if not ops.is_concrete(z):
-        return  # under tracing the value is unknown; the caller sees NaN-free where()
-    if not bool(np.any(np.asarray(ops.positive(z)))):
-        raise ZeroProbabilityError(
-            f"cannot condition {describe(state)} : {state.dom} → {describe(state.cod)} on "
-            f"evidence {reprlib.repr(evidence)}: it has probability 0"
-        )
+    return _conditional(joint, list(range(nx, nx + len(f.cod.factors))))
 
 
 def condition(
@@ -190,33 +177,44 @@ def condition(
                 f"mc.condition: a predicate must be a kernel {X} → Bool, given {pred.dom} → {pred.cod}"
             )
         weighted = state >> copy(X) >> (identity(X) @ pred)
-        table, _ = contract(weighted, keep=target, effects={n: np.array([0.0, 1.0])}, rescaled=True)
-        _check_evidence_probability(ops.asum(table, None), state, describe(pred))
-        return Kernel._trusted(
-            I,
-            product(*(X.factors[i] for i in target)),
-            backends.asarray(table / ops.asum(table, None)),  # 0-d numpy: keep an array
-            None,
+        query = Query(keep=tuple(target), effects=(n,), normalize="all")
+        table, _ = _engine.run(weighted, query, effects=[np.array([0.0, 1.0])])
+        check_positive(table, state, describe(pred))
+    else:
+        positions, values = observe(state, evidence)
+        query = Query(keep=tuple(target), observed=positions, normalize="all")
+        table, _ = _engine.run(state, query, evidence=values)
+        check_positive(table, state, evidence)
+    return Kernel._trusted(I, product(*(X.factors[i] for i in target)), table, None)
+
+
+def observe(state: Diagram, evidence: Any) -> tuple[tuple[int, ...], list[int]]:
+    """Observed positions (sorted) and their outcome indices; a factor that is a copy of
+    another observed factor with a different outcome makes the evidence impossible."""
+    parsed = parse_evidence(state.cod, evidence if evidence is not None else {})
+    positions = tuple(sorted(parsed))
+    wires = _engine.network(state).cod_wires
+    seen: dict[int, int] = {}
+    for p in positions:
+        if seen.setdefault(wires[p], parsed[p]) != parsed[p]:
+            raise ZeroProbabilityError(
+                f"cannot condition {describe(state)} : {state.dom} → {describe(state.cod)} on "
+                f"evidence {reprlib.repr(evidence)}: factor {p} is a copy of another observed "
+                "factor with a different outcome, so the evidence has probability 0"
+            )
+    return positions, [parsed[p] for p in positions]
+
+
+def check_positive(table: Any, state: Diagram, evidence: Any) -> None:
+    """A normalised table sums to 0 only when the evidence has probability 0 (under a JAX
+    trace the values are unknown: the table of zeros is returned, never NaN)."""
+    if not ops.is_concrete(table):
+        return
+    if not bool(np.any(np.asarray(ops.positive(ops.asum(table, None))))):
+        raise ZeroProbabilityError(
+            f"cannot condition {describe(state)} : {state.dom} → {describe(state.cod)} on "
+            f"evidence {reprlib.repr(evidence)}: it has probability 0"
         )
-    observed = parse_evidence(X, evidence)
-    effects = {pos: _one_hot(X.factors[pos].size, idx) for pos, idx in observed.items()}
-    free = [i for i in target if i not in observed]
-    table, _ = contract(state, keep=free, effects=effects, rescaled=True)  # free target axes
-    z = ops.asum(table, None)
-    _check_evidence_probability(z, state, evidence)
-    table = backends.asarray(table / z)  # 0-d numpy division gives a scalar: keep an array
-    posterior: Diagram = Kernel._trusted(I, product(*(X.factors[i] for i in free)), table, None)
-    points = [i for i in target if i in observed]
-    for i in points:
-        posterior = posterior @ Kernel._trusted(I, X.factors[i], effects[i], None)
-    order = free + points
-    return evaluate(posterior >> rewire(posterior.cod, [order.index(i) for i in target]))
-
-
-def _one_hot(size: int, index: int) -> np.ndarray:
-    v = np.zeros(size)
-    v[index] = 1.0
-    return v
 
 
 def almost_surely_equal(f: Diagram, g: Diagram, prior: Diagram, atol: float = 1e-8) -> bool:
@@ -238,8 +236,6 @@ def almost_surely_equal(f: Diagram, g: Diagram, prior: Diagram, atol: float = 1e
         raise TypeMismatchError(
             f"mc.almost_surely_equal: expected a prior I → {f.dom}, given {prior.dom} → {prior.cod}"
         )
-    from ._compare import tables
-
     a, b = tables(f, g)
     p, _ = tables(prior, prior)
     support = ops.reshape(ops.positive(p), (f.dom.size,))
@@ -248,4 +244,12 @@ def almost_surely_equal(f: Diagram, g: Diagram, prior: Diagram, atol: float = 1e
     return ops.allclose(rows_a, rows_b, atol)
 
 
-__all__ = ["almost_surely_equal", "bayes_invert", "condition", "disintegrate", "marginal"]
+__all__ = [
+    "almost_surely_equal",
+    "bayes_invert",
+    "check_positive",
+    "condition",
+    "disintegrate",
+    "marginal",
+    "observe",
+]

@@ -114,7 +114,7 @@ def test_memory_limit_is_configurable():
 
 
 def test_large_networks_use_the_linear_planner_and_match_matmul():
-    from markovcat._compile import LARGE
+    from markovcat._engine import LARGE
 
     X = mc.Obj("X", 3)
     mats = [random_table(3, 3) for _ in range(LARGE + 100)]

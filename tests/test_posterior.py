@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import markovcat as mc
-from markovcat import _posterior
+from markovcat import _engine
+from markovcat._engine import _einsum, _plan
 
 
 @st.composite
@@ -158,7 +159,7 @@ def test_asia_against_the_dense_joint_and_the_pruned_query():
         want = post.sum(axis=tuple(j for j in range(8) if j != i)) / z
         np.testing.assert_allclose(m.array, want, atol=1e-14)
     # P(lung | no evidence) needs only smoke and lung: everything else is barren
-    plan = _posterior._plan(net, (), (3,), False)
+    _, plan = _engine.prepare(net, _engine.Query(keep=(3,), normalize="all"))
     assert [net_leaf.name for net_leaf in (mc.network(net).leaves[k] for k in plan.kept)] == [
         "smoke",
         "lung",
@@ -251,14 +252,14 @@ def test_batched_matrix_product_contractions_match_brute_force(backend, net, dat
     observed = {0: int(sample[0])}
     post, z = condition_brute(joint, observed)
     state = build(objs, parents, tables, backend)
-    old = _posterior.BLAS_FLOPS
-    _posterior.BLAS_FLOPS = -1  # every pairwise step as a batched matrix product
-    _posterior._shared_plan.cache_clear()
+    old = _einsum.BLAS_FLOPS
+    _einsum.BLAS_FLOPS = -1  # every pairwise step as a batched matrix product
+    _engine.clear_cache()
     try:
         got = mc.posterior_marginals(state, {0: objs[0].values[observed[0]]})
     finally:
-        _posterior.BLAS_FLOPS = old
-        _posterior._shared_plan.cache_clear()
+        _einsum.BLAS_FLOPS = old
+        _engine.clear_cache()
     for i, m in enumerate(got):
         want = post.sum(axis=tuple(j for j in range(len(objs)) if j != i)) / z
         check_equal(m.array, want, backend)
@@ -266,13 +267,12 @@ def test_batched_matrix_product_contractions_match_brute_force(backend, net, dat
 
 def test_better_path_optimiser_gives_the_same_answers(monkeypatch):
     plain = [np.asarray(m.array) for m in mc.posterior_marginals(asia(), {"dysp": "yes"})]
-    monkeypatch.setattr(_posterior, "HARD_FLOPS", -1.0)  # always try the better optimiser
-    monkeypatch.setattr(_posterior, "PATH_SEARCH_SECONDS", 0.5)
-    _posterior._shared_plan.cache_clear()
+    monkeypatch.setattr(_plan, "HARD_FLOPS", -1.0)  # always try the better optimiser
+    _engine.clear_cache()
     try:
         better = [np.asarray(m.array) for m in mc.posterior_marginals(asia(), {"dysp": "yes"})]
     finally:
-        _posterior._shared_plan.cache_clear()
+        _engine.clear_cache()
     np.testing.assert_allclose(better, plain, atol=1e-15)
 
 
@@ -284,7 +284,8 @@ def test_a_network_with_new_tables_reuses_the_plan():
 
     f = np.array([[0.9, 0.1], [0.5, 0.5], [0.2, 0.8]])
     one, two = net([0.2, 0.3, 0.5], f), net([0.6, 0.3, 0.1], f[::-1])
-    assert _posterior._plan(one, (1,), (0,), True) is _posterior._plan(two, (1,), (0,), True)
+    query = _engine.Query(observed=(1,), marginals=True)
+    assert _engine.prepare(one, query)[1] is _engine.prepare(two, query)[1]
     got = mc.posterior_marginals(two, {"Y": 1})[0].array
     want = np.array([0.6, 0.3, 0.1]) * f[::-1][:, 1]
     np.testing.assert_allclose(got, want / want.sum())
@@ -301,8 +302,8 @@ def test_jax_compiles_once_per_evidence_pattern():
             np.asarray(got[3].array), post.sum(axis=(0, 1, 2, 4, 5, 6, 7)) / z, atol=1e-12
         )
         assert isinstance(got[3].array, jax.Array)
-    plan = _posterior._plan(net, (6,), tuple(i for i in range(8) if i != 6), True)
-    runner = plan.compiled[("runner", "jax")]
+    _, plan = _engine.prepare(net, _engine.Query(observed=(6,), marginals=True))
+    runner = plan.compiled[("marginals", "jax")]
     assert runner._cache_size() == 1  # one compilation served both evidence values
 
 
@@ -381,10 +382,10 @@ def test_exact_asia_posterior_from_bif_text():
 
 def test_batched_products_on_asia_match_einsum(monkeypatch):
     plain = [np.asarray(m.array) for m in mc.posterior_marginals(asia(), {"dysp": "yes"})]
-    monkeypatch.setattr(_posterior, "BLAS_FLOPS", -1)  # matmul and broadcast products only
-    _posterior._shared_plan.cache_clear()
+    monkeypatch.setattr(_einsum, "BLAS_FLOPS", -1)  # matmul and broadcast products only
+    _engine.clear_cache()
     try:
         batched = [np.asarray(m.array) for m in mc.posterior_marginals(asia(), {"dysp": "yes"})]
     finally:
-        _posterior._shared_plan.cache_clear()
+        _engine.clear_cache()
     np.testing.assert_allclose(batched, plain, atol=1e-15)

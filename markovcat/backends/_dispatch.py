@@ -44,7 +44,9 @@ amin = _primitive("amin", "amin(x, axis): minimum over axes.")
 
 rescale = _primitive(
     "rescale",
-    "rescale(x) -> (x / s, log s) with s = max|x| (exact arrays: (x, 0)); s = 1 if x == 0.",
+    "rescale(x) -> (x / s, log s) for a nonnegative x, with s its maximum where that is "
+    "outside a safe range (floats may skip it inside: numpy does, JAX always divides); "
+    "s = 1 if x == 0; exact arrays: (x, 0).",
 )
 
 # elementwise
@@ -82,4 +84,10 @@ nonneg = _primitive(
 # compilation
 jit = _primitive(
     "jit", "jit(like, fn): fn compiled for like's backend (jax.jit on JAX, fn itself elsewhere)."
+)
+
+rescale_axes = _primitive(
+    "rescale_axes",
+    "rescale_axes(x, axes): x divided by its maximum over axes (per remaining index; "
+    "a zero maximum divides by 1); exact arrays unchanged.",
 )

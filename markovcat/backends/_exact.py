@@ -231,6 +231,7 @@ def _(table, n_dom, atol):
 
 
 d.rescale.register(ExactArray)(lambda x: (x, 0))
+d.rescale_axes.register(ExactArray, tuple)(lambda x, axes: x)
 
 
 @d.exact_rows.register(ExactArray, int)

@@ -86,6 +86,12 @@ def _(x):
     return x / safe, jnp.log(safe)
 
 
+@d.rescale_axes.register(_A, tuple)
+def _(x, axes):
+    m = jnp.max(x, axis=axes, keepdims=True)
+    return x / jnp.where(m > 0, m, 1.0)
+
+
 @d.allclose.register(_A, _A, object)
 def _(a, b, atol):
     return a.shape == b.shape and bool(

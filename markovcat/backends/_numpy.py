@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import numbers
 from fractions import Fraction
 
@@ -10,7 +11,8 @@ import numpy as np
 from .._errors import NotStochasticError
 from . import _dispatch as d
 
-_F = np.ndarray
+#: numpy arrays and the numpy scalars that 0-d einsums and reductions return
+_F = (np.ndarray, np.number, np.bool_)
 _S = (float, int, np.floating, np.integer, np.bool_)
 
 
@@ -72,51 +74,57 @@ def _(x):
     )
 
 
-d.backend_name.register(np.ndarray)(lambda x: "numpy")
-d.priority.register(np.ndarray)(lambda x: 0)
-d.to_numpy.register(np.ndarray)(lambda x: np.asarray(x, dtype=np.float64))
-d.is_concrete.register(np.ndarray)(lambda x: True)
-d.scalar.register(np.ndarray)(lambda x: float(x))
-d.log_scalar.register(np.ndarray)(lambda x: float(x))
-d.nonneg.register(np.ndarray)(lambda x: np.where(x < 0, 0.0, x) + 0.0)  # + 0.0: no -0.0
-d.ones.register(np.ndarray, tuple)(lambda like, shape: np.ones(shape))
-d.eye.register(np.ndarray, int)(lambda like, n: np.eye(n))
-d.full_like.register(np.ndarray, tuple, object)(lambda like, shape, v: np.full(shape, float(v)))
-d.einsum_backend.register(np.ndarray)(lambda x: "numpy")
-d.wrap.register(np.ndarray, object)(lambda like, r: np.asarray(r, dtype=np.float64))
-d.asum.register(np.ndarray, object)(lambda x, axis: np.asarray(np.sum(x, axis=axis)))
-d.amax.register(np.ndarray, object)(lambda x, axis: np.asarray(np.max(x, axis=axis)))
-d.amin.register(np.ndarray, object)(lambda x, axis: np.asarray(np.min(x, axis=axis)))
-d.log.register(np.ndarray)(lambda x: np.log(x))
-d.exp.register(np.ndarray)(lambda x: np.exp(x))
-d.power.register(np.ndarray, object)(lambda x, p: np.power(x, p))
-d.absolute.register(np.ndarray)(lambda x: np.abs(x))
-d.positive.register(np.ndarray)(lambda x: x > 0)
-d.reshape.register(np.ndarray, tuple)(lambda x, s: np.reshape(x, s))
-d.transpose.register(np.ndarray, tuple)(lambda x, axes: np.transpose(x, axes))
-d.take.register(np.ndarray, int, int)(lambda x, i, axis: np.take(x, i, axis=axis))
-d.stack.register(np.ndarray, list, int)(lambda like, xs, axis: np.stack(xs, axis=axis))
-d.solve.register(np.ndarray, np.ndarray)(lambda a, b: np.linalg.solve(a, b))
-d.where.register(np.ndarray, object, object, object)(lambda like, c, a, b: np.where(c, a, b))
+d.backend_name.register(_F)(lambda x: "numpy")
+d.priority.register(_F)(lambda x: 0)
+d.to_numpy.register(_F)(lambda x: np.asarray(x, dtype=np.float64))
+d.is_concrete.register(_F)(lambda x: True)
+d.scalar.register(_F)(lambda x: float(x))
+d.log_scalar.register(_F)(lambda x: float(x))
+d.nonneg.register(_F)(lambda x: np.where(x < 0, 0.0, x) + 0.0)  # + 0.0: no -0.0
+d.ones.register(_F, tuple)(lambda like, shape: np.ones(shape))
+d.eye.register(_F, int)(lambda like, n: np.eye(n))
+d.full_like.register(_F, tuple, object)(lambda like, shape, v: np.full(shape, float(v)))
+d.einsum_backend.register(_F)(lambda x: "numpy")
+d.wrap.register(_F, object)(lambda like, r: np.asarray(r, dtype=np.float64))
+d.asum.register(_F, object)(lambda x, axis: np.asarray(np.sum(x, axis=axis)))
+d.amax.register(_F, object)(lambda x, axis: np.asarray(np.max(x, axis=axis)))
+d.amin.register(_F, object)(lambda x, axis: np.asarray(np.min(x, axis=axis)))
+@d.log.register(_F)
+def _(x):
+    with np.errstate(divide="ignore"):  # log 0 = -inf is a value here (impossible events)
+        return np.log(x)
 
 
-@d.xlogy.register(np.ndarray, np.ndarray)
+
+d.exp.register(_F)(lambda x: np.exp(x))
+d.power.register(_F, object)(lambda x, p: np.power(x, p))
+d.absolute.register(_F)(lambda x: np.abs(x))
+d.positive.register(_F)(lambda x: x > 0)
+d.reshape.register(_F, tuple)(lambda x, s: np.reshape(x, s))
+d.transpose.register(_F, tuple)(lambda x, axes: np.transpose(x, axes))
+d.take.register(_F, int, int)(lambda x, i, axis: np.take(x, i, axis=axis))
+d.stack.register(_F, list, int)(lambda like, xs, axis: np.stack(xs, axis=axis))
+d.solve.register(_F, np.ndarray)(lambda a, b: np.linalg.solve(a, b))
+d.where.register(_F, object, object, object)(lambda like, c, a, b: np.where(c, a, b))
+
+
+@d.xlogy.register(_F, np.ndarray)
 def _(x, y):
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(x == 0, 0.0, x * np.log(np.where(x == 0, 1.0, y)))
 
 
-@d.allclose.register(np.ndarray, np.ndarray, object)
+@d.allclose.register(_F, np.ndarray, object)
 def _(a, b, atol):
     return a.shape == b.shape and bool(np.allclose(a, b, atol=atol, rtol=0.0))
 
 
-@d.is_zero_one.register(np.ndarray, object)
+@d.is_zero_one.register(_F, object)
 def _(x, atol):
     return bool(np.all((np.abs(x) <= atol) | (np.abs(x - 1.0) <= atol)))
 
 
-@d.row_problem.register(np.ndarray, int, object)
+@d.row_problem.register(_F, int, object)
 def _(table, n_dom, atol):
     rows = table.reshape(int(np.prod(table.shape[:n_dom], dtype=np.int64)), -1)
     finite = np.isfinite(rows).all(axis=1)
@@ -136,15 +144,28 @@ def _(table, n_dom, atol):
     return None
 
 
-@d.rescale.register(np.ndarray)
+#: numpy tables are divided by their maximum only when it leaves this range: a product of
+#: two tables in range cannot underflow, and the division is skipped where nothing is at risk.
+SAFE_RANGE = (1e-150, 1e150)
+
+
+@d.rescale.register(_F)
 def _(x):
-    m = float(np.max(np.abs(x))) if x.size else 0.0
-    if m == 0.0 or not np.isfinite(m):
+    m = float(x.max()) if x.size else 0.0  # probabilities: the maximum is max |x|
+    if SAFE_RANGE[0] < m < SAFE_RANGE[1] or m == 0.0 or not math.isfinite(m):
         return x, 0.0
-    return np.asarray(x / m), float(np.log(m))
+    return x / m, math.log(m)
 
 
-d.jit.register(np.ndarray, object)(lambda like, fn: fn)  # numpy and exact arrays: run as is
+@d.rescale_axes.register(_F, tuple)
+def _(x, axes):
+    if not x.size:
+        return x
+    m = np.max(x, axis=axes, keepdims=True)
+    return x / np.where(m > 0, m, 1.0)
 
 
-d.exact_rows.register(np.ndarray, int)(lambda x, n_dom: x)
+d.jit.register(_F, object)(lambda like, fn: fn)  # numpy and exact arrays: run as is
+
+
+d.exact_rows.register(_F, int)(lambda x, n_dom: x)

@@ -1,0 +1,151 @@
+"""The contraction engine: every query in markovcat is one plan run by one executor.
+
+A diagram becomes a tensor network once (:func:`network`); a :class:`Query` on it — the
+factors kept, observed and weighted, the normalisation, all marginals, or max-product —
+becomes a pruned, evidence-sliced, ordered :class:`Plan`, cached per network *structure*
+under a lock; the executor runs the plan's forward pass (and, for all marginals, its
+adjoint pass) with every intermediate rescaled where mass can vanish. ``evaluate``,
+``marginal``, ``condition``, ``posterior``, ``posterior_marginals``, ``disintegrate``,
+``bayes_invert``, ``log_evidence``, ``most_probable``, the information contractions and
+``markovcat.chains`` all call :func:`run`, :func:`all_marginals` or :func:`argmax`.
+
+>>> import markovcat as mc, numpy as np
+>>> p = mc.state(mc.Bool @ mc.Bool, [0.1, 0.2, 0.3, 0.4])
+>>> table, log_scale = run(p, Query(keep=(0,), observed=(1,), normalize="all"), evidence=[1])
+>>> table.round(4).tolist(), round(float(np.exp(log_scale)), 4)
+([0.3333, 0.6667], 0.6)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import partial
+from typing import Any
+
+import numpy as np
+
+from .. import backends
+from .._config import config
+from .._diagram import Diagram, describe
+from .._errors import MemoryLimitError
+from ..backends import ops
+from . import _run
+from ._network import Network, network
+from ._plan import _LOCK, LARGE, Plan, Query, clear_cache, plan
+
+
+def prepare(d: Diagram, query: Query) -> tuple[Network, Plan]:
+    """The network of ``d`` and the plan of ``query`` on it, memory-checked before any
+    table is touched (the limit is read on every call: it may change)."""
+    net = network(d)
+    p = plan(net.wiring, query)
+    if p.largest > config.max_elements:
+        raise MemoryLimitError(
+            f"this query on {describe(d)} : {describe(d.dom)} → {describe(d.cod)} would "
+            f"allocate a tensor of {_count(p.largest)} entries (about "
+            f"{p.largest * 8 / 2**30:.3g} GiB as float64), over mc.config.max_elements = "
+            f"{config.max_elements:,}; query fewer factors (a marginal instead of the joint), "
+            "observe fewer, or raise the limit"
+        )
+    return net, p
+
+
+def _count(n: int) -> str:
+    return f"{n:,}" if n < 10**30 else f"about 2**{n.bit_length() - 1}"
+
+
+def _arrays(
+    net: Network, p: Plan, effects: Sequence[Any], backend: str | None
+) -> tuple[list[Any], list[Any]]:
+    arrays = [net.leaves[k].table for k in p.kept] + [backends.asarray(e) for e in effects]
+    if backend is not None:
+        arrays = [backends.convert(a, backend) for a in arrays]
+    arrays = backends.promote(arrays)
+    n = len(p.kept)
+    return arrays[:n], arrays[n:]
+
+
+def _jitted(p: Plan, kind: str, lead: Any) -> Any:
+    """The pass ``kind`` of ``p`` compiled for ``lead``'s backend (jit on JAX), cached."""
+    key = (kind, ops.einsum_backend(lead))
+    fn = p.compiled.get(key)
+    if fn is None:
+        with _LOCK:
+            fn = p.compiled.get(key)
+            if fn is None:
+                fn = ops.jit(lead, partial(getattr(_run, kind), p))
+                p.compiled[key] = fn
+    return fn
+
+
+def _lead(net: Network, tables: list[Any], vectors: list[Any], backend: str | None) -> Any:
+    """An array of the query's backend (a unit of the diagram's backend where pruning
+    left no tables at all)."""
+    if tables or vectors:
+        return (tables + vectors)[0]
+    ref = net.leaves[0].table if net.leaves else np.ones(())
+    return ops.ones(backends.convert(ref, backend) if backend else ref, ())
+
+
+def run(
+    d: Diagram,
+    query: Query,
+    *,
+    effects: Sequence[Any] = (),
+    evidence: Sequence[int] = (),
+    backend: str | None = None,
+) -> tuple[Any, Any]:
+    """``(table, log_scale)`` of ``query`` on ``d``: the output is ``table · exp(log_scale)``
+    (normalised queries return the normalised table and the log of the total)."""
+    net, p = prepare(d, query)
+    tables, vectors = _arrays(net, p, effects, backend)
+    lead = _lead(net, tables, vectors, backend)
+    if p.root < 0:  # nothing to contract: the unit, or points only
+        table = ops.ones(lead, tuple(net.sizes[w] for w in p.out_wires))
+        return _run._arrange(p, _run.compiled(p, lead), table, list(evidence)), ops.log(lead)
+    return _jitted(p, "contraction", lead)(lead, tables, vectors, list(evidence))
+
+
+def all_marginals(
+    d: Diagram, query: Query, *, evidence: Sequence[int] = ()
+) -> tuple[Any, Any, list[Any]]:
+    """``(positive, log_z, marginals)``: every codomain factor's posterior marginal."""
+    net, p = prepare(d, query)
+    tables, vectors = _arrays(net, p, (), None)
+    lead = _lead(net, tables, vectors, None)
+    if p.root < 0:  # every factor observed
+        return True, 0.0, [ops.eye(lead, n)[evidence[i]] for _, i, n in p.layout]
+    return _jitted(p, "marginals", lead)(lead, tables, vectors, list(evidence))
+
+
+def argmax(d: Diagram, query: Query, *, evidence: Sequence[int] = ()) -> tuple[dict, Any]:
+    """``({wire: outcome index}, log max)`` by max-product with trace-back."""
+    net, p = prepare(d, query)
+    tables, vectors = _arrays(net, p, (), None)
+    if p.root < 0:
+        return {}, 0.0
+    return _run.maximum(p, _lead(net, tables, vectors, None), tables, vectors, list(evidence))
+
+
+def cost(d: Diagram, query: Query | None = None) -> dict[str, float]:
+    """Largest tensor (entries) and flop count of ``query`` (default: evaluating ``d``)."""
+    net = network(d)
+    q = query or Query(keep=tuple(range(len(net.cod_wires))))
+    p = plan(net.wiring, q)
+    return {"largest": p.largest, "flops": p.flops, "kernels": len(p.kept)}
+
+
+__all__ = [
+    "LARGE",
+    "Network",
+    "Plan",
+    "Query",
+    "all_marginals",
+    "argmax",
+    "clear_cache",
+    "cost",
+    "network",
+    "plan",
+    "prepare",
+    "run",
+]

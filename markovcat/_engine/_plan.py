@@ -1,0 +1,507 @@
+"""Plans: one query on one network structure, compiled once and cached under a lock.
+
+A :class:`Query` names what is asked of a network: which codomain factors form the output,
+which are observed (sliced by an outcome index), which are weighted by an effect vector,
+how the result is normalised, whether every marginal is wanted (the adjoint pass), and
+which factors are maximised rather than summed (max-product). :func:`plan` turns the
+network's table-free wiring and a query into a :class:`Plan`:
+
+1. **Prune.** A kernel none of whose outputs is needed is dropped: its outputs are all
+   deleted and ``f >> delete == delete`` (naturality of delete) — the barren nodes.
+2. **Observe.** Observed wires are sliced out of every table they touch, so they vanish
+   from the network and the plan serves every outcome of the same evidence pattern.
+3. **Order.** Sum-product plans take their order from ``opt_einsum`` (exhaustive search
+   on small networks, greedy beyond, and a seeded random-greedy refinement where greedy is
+   expensive); max-product plans eliminate one variable at a time, summed variables first.
+   Labels are integers and every search is seeded, so the same input gives the same plan
+   in every process.
+4. **Size.** The largest tensor any pass allocates (forward, adjoint, output) is known
+   before anything runs; the caller checks it against ``mc.config.max_elements``.
+
+>>> q = Query(keep=(0,))
+>>> p = plan(((((0,),)), (0,), (), (0,), (2,)), q)
+>>> p.largest, len(p.steps)
+(2, 1)
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import random
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import opt_einsum as oe
+
+from ._einsum import Einsum, expression
+
+#: Networks with more tensors than this are ordered by the linear-time greedy search alone.
+LARGE = 1500
+
+#: Above this many multiply-adds for the first order found, a seeded random-greedy search
+#: (``PATH_REPEATS`` trials) looks for a cheaper one, once per plan.
+HARD_FLOPS = 1e7
+PATH_REPEATS = 64
+
+NORMALIZE = ("none", "all", "rows")
+
+
+@dataclass(frozen=True)
+class Query:
+    """What is asked of a network (table-free, hashable: the plan cache key).
+
+    ``keep``: codomain positions of the output after the domain axes, in order (observed
+    ones give point masses, repeats give diagonals). ``observed``: positions given by an
+    outcome index each, in this order (the evidence slots). ``effects``: positions weighted
+    by a vector each. ``normalize``: ``"none"`` (the raw table), ``"all"`` (divided by its
+    total) or ``"rows"`` (each row divided by its own sum, rows indexed by the domain and
+    the positions ``rows``). ``marginals``: every free factor's marginal by the adjoint
+    pass. ``maximize``: positions maximised (max-product, traced back to an argmax); every
+    other free wire is summed first. ``prune``: drop kernels whose outputs are all deleted
+    (exact for stochastic tables; off, ``f >> delete`` shows the rows' sums as they are).
+    """
+
+    keep: tuple[int, ...] = ()
+    observed: tuple[int, ...] = ()
+    effects: tuple[int, ...] = ()
+    normalize: str = "none"
+    rows: tuple[int, ...] = ()
+    marginals: bool = False
+    maximize: tuple[int, ...] | None = None
+    prune: bool = True
+
+
+@dataclass(frozen=True)
+class Operand:
+    """One input tensor: a leaf table, an effect vector or a vector of ones, prepared by
+    slicing observed axes (``slicer``: ``(axis, slot)``) and taking diagonals."""
+
+    kind: str  # "leaf", "effect" or "ones"
+    ref: int  # position among the kept leaves, effect number, or size for "ones"
+    slicer: tuple[tuple[int, int], ...]
+    diag: Einsum | None
+
+
+@dataclass(frozen=True)
+class Step:
+    """``node = op(children)``: an einsum, then a max over ``max_axis`` if it is set."""
+
+    node: int
+    children: tuple[int, ...]
+    expr: Einsum
+    max_axis: int | None = None
+    wire: int = -1  # the wire a max-product step eliminates
+
+
+@dataclass(frozen=True)
+class Backward:
+    """The adjoint of one step for one child: ``grad[child] = expr(grad[node], *others)``."""
+
+    child: int
+    expr: Einsum
+    others: tuple[int, ...]
+
+
+@dataclass
+class Plan:
+    """Everything about a query that depends neither on table values nor on outcomes."""
+
+    query: Query
+    kept: tuple[int, ...]  # network leaves that survive pruning
+    operands: tuple[Operand, ...]
+    terms: tuple[tuple[int, ...], ...]  # the wires of every node (operands, then steps)
+    steps: tuple[Step, ...]
+    root: int  # the node holding the result (-1: nothing to contract)
+    out_wires: tuple[int, ...]  # the root's wires
+    out_shape: tuple[int, ...]  # the final output's shape (after arranging)
+    arrange: tuple | None  # (einsum, extra operands) that places points and diagonals
+    scale_axes: tuple[tuple[int, ...] | None, ...]  # per node: axes a rescale maxes over
+    backward: tuple[tuple[Backward, ...], ...]  # per step, for the adjoint pass
+    reads: tuple[tuple[int, Einsum], ...]  # per free cod factor: (node, marginal einsum)
+    layout: tuple[tuple[int, int, int], ...]  # per cod factor: (0, read, 0) or (1, slot, size)
+    wire_of: tuple[int, ...]  # per cod factor, its wire
+    slot_of: dict[int, int]
+    at_risk: tuple[int, ...]  # operands whose entries may all be tiny (sliced, effects)
+    largest: int
+    flops: float
+    compiled: dict = field(default_factory=dict)  # per backend, filled under the lock
+
+
+_LOCK = threading.RLock()
+_CACHE: dict[tuple, Plan] = {}
+_CACHE_SIZE = 512
+
+
+def plan(wiring: tuple, query: Query) -> Plan:
+    """The plan of ``query`` on a network with this wiring (cached, thread-safe)."""
+    key = (wiring, query)
+    found = _CACHE.get(key)
+    if found is not None:
+        return found
+    with _LOCK:  # one thread builds it; the others wait and reuse it
+        found = _CACHE.get(key)
+        if found is None:
+            found = _build(wiring, query)
+            if len(_CACHE) >= _CACHE_SIZE:
+                _CACHE.pop(next(iter(_CACHE)))
+            _CACHE[key] = found
+        return found
+
+
+def clear_cache() -> None:
+    """Forget every plan (tests that change planner knobs call this)."""
+    with _LOCK:
+        _CACHE.clear()
+
+
+def _sym(wires: Sequence[int]) -> str:
+    return "".join(oe.get_symbol(w) for w in wires)
+
+
+def _size(sizes: Sequence[int], wires: Sequence[int]) -> int:
+    return math.prod(sizes[w] for w in wires)
+
+
+def _build(wiring: tuple, q: Query) -> Plan:
+    indices, n_dom, dom_w, cod_w, sizes = wiring
+    if q.normalize not in NORMALIZE:  # pragma: no cover - internal callers only
+        raise ValueError(f"normalize must be one of {NORMALIZE}")
+    slot_of: dict[int, int] = {}
+    for slot, p in enumerate(q.observed):
+        slot_of.setdefault(cod_w[p], slot)
+    effect_w = [cod_w[p] for p in q.effects]
+    # the output: domain wires, then the kept factors (points where observed)
+    spec: list[tuple] = [("wire", w) for w in dom_w]
+    for p in q.keep:
+        w = cod_w[p]
+        spec.append(("point", slot_of[w], sizes[w]) if w in slot_of else ("wire", w))
+    free_out = tuple(dict.fromkeys(s[1] for s in spec if s[0] == "wire"))
+    maxed = (
+        ()
+        if q.maximize is None
+        else tuple(dict.fromkeys(cod_w[p] for p in q.maximize if cod_w[p] not in slot_of))
+    )
+    if q.marginals or q.maximize is not None:
+        free_out = ()
+    free_cod = [w for w in dict.fromkeys(cod_w) if w not in slot_of]
+    needed = set(free_out) | set(slot_of) | set(effect_w) | set(maxed)
+    if q.marginals:
+        needed |= set(free_cod)
+    # 1. prune: walk the leaves backwards, keeping those whose outputs are needed
+    kept: list[int] = []
+    for k in range(len(indices) - 1, -1, -1):
+        idx = indices[k]
+        if not q.prune or needed.intersection(idx[n_dom[k] :]):
+            kept.append(k)
+            needed.update(idx[: n_dom[k]])
+    kept.reverse()
+    # 2. observe: slice observed wires out of every operand; take diagonals of repeats
+    operands: list[Operand] = []
+    terms: list[tuple[int, ...]] = []
+
+    def add(kind: str, ref: int, idx: tuple[int, ...]) -> None:
+        slicer = tuple((a, slot_of[w]) for a, w in enumerate(idx) if w in slot_of)
+        rest = [w for w in idx if w not in slot_of]
+        uniq = tuple(dict.fromkeys(rest))
+        diag = None
+        if len(uniq) < len(rest):
+            diag = expression(f"{_sym(rest)}->{_sym(uniq)}", [tuple(sizes[w] for w in rest)])
+        operands.append(Operand(kind, ref, slicer, diag))
+        terms.append(uniq)
+
+    for i, k in enumerate(kept):
+        add("leaf", i, indices[k])
+    for e, w in enumerate(effect_w):
+        add("effect", e, (w,))
+    touched = {w for t in terms for w in t}
+    for w in free_out:
+        if w not in touched:
+            operands.append(Operand("ones", sizes[w], (), None))
+            terms.append((w,))
+    n_ops = len(terms)
+    # 3. order the contraction
+    if q.maximize is not None:
+        summed = [w for w in dict.fromkeys(w for t in terms for w in t) if w not in set(maxed)]
+        ssa = _elimination(terms, summed, list(maxed), sizes)
+    else:
+        ssa = [(ids, -1) for ids in _order(terms, free_out, sizes)]
+    steps, node_terms = _steps(terms, ssa, free_out, sizes, set(maxed))
+    root = len(node_terms) - 1 if node_terms else -1
+    # 4. the adjoint pass, for every marginal at once
+    backward: list[tuple[Backward, ...]] = [() for _ in steps]
+    reads: list[tuple[int, Einsum]] = []
+    layout: list[tuple[int, int, int]] = []
+    extra_sizes = [_size(sizes, t) for t in node_terms]
+    if q.marginals:
+        backward, reads, layout, grad_sizes = _adjoint(
+            steps, node_terms, n_ops, free_cod, cod_w, slot_of, sizes, root
+        )
+        extra_sizes += grad_sizes
+    # 5. rescaling axes and the final arrangement
+    row_w = set(dom_w) | {cod_w[p] for p in q.rows}
+    scale_axes: list[tuple[int, ...] | None] = []
+    for t in node_terms:
+        if q.normalize == "rows":
+            scale_axes.append(tuple(a for a, w in enumerate(t) if w not in row_w))
+        else:
+            scale_axes.append(None)
+    out_shape = tuple(sizes[s[1]] if s[0] == "wire" else s[2] for s in spec)
+    arrange = None
+    if not (q.marginals or q.maximize is not None):
+        arrange = _arrangement(spec, free_out, sizes)
+    largest = max([*extra_sizes, math.prod(out_shape), 1])
+    flops = float(sum(_size(sizes, _union(node_terms, st.children)) for st in steps))
+    if q.maximize is not None:  # max-product steps build the union before maximising
+        largest = max([largest, *(_size(sizes, _union(node_terms, st.children)) for st in steps)])
+    return Plan(
+        q,
+        tuple(kept),
+        tuple(operands),
+        tuple(node_terms),
+        tuple(steps),
+        root,
+        free_out,
+        out_shape,
+        arrange,
+        tuple(scale_axes),
+        tuple(backward),
+        tuple(reads),
+        tuple(layout),
+        tuple(cod_w),
+        slot_of,
+        tuple(i for i, o in enumerate(operands) if o.slicer or o.kind == "effect"),
+        largest,
+        flops,
+    )
+
+
+def _union(node_terms: Sequence[tuple[int, ...]], children: Sequence[int]) -> tuple[int, ...]:
+    return tuple(dict.fromkeys(w for c in children for w in node_terms[c]))
+
+
+# ---- contraction orders ---------------------------------------------------------------
+def _order(terms: list[tuple[int, ...]], out: tuple[int, ...], sizes: Sequence[int]) -> list:
+    """An SSA contraction path for a sum-product contraction (deterministic)."""
+    if len(terms) <= 1:
+        return [(0,)] if terms else []
+    inputs = [frozenset(t) for t in terms]
+    output = frozenset(out)
+    size_dict = dict(enumerate(sizes))
+    if len(terms) > LARGE:
+        return list(oe.paths.ssa_greedy_optimize(inputs, output, size_dict))
+    best = oe.paths.linear_to_ssa(oe.paths.auto(inputs, output, size_dict))
+    flops = _flops(terms, best, out, sizes)
+    if flops > HARD_FLOPS:
+        state = random.getstate()  # RandomGreedy seeds the global generator per trial
+        try:
+            trial = oe.RandomGreedy(max_repeats=PATH_REPEATS, parallel=False)
+            other = oe.paths.linear_to_ssa(trial(inputs, output, size_dict))
+        finally:
+            random.setstate(state)
+        if _flops(terms, other, out, sizes) < flops:
+            best = other
+    return best
+
+
+def _flops(terms: list[tuple[int, ...]], ssa: list, out: tuple[int, ...], sizes) -> float:
+    count: dict[int, int] = {}
+    for t in [*terms, out]:
+        for w in t:
+            count[w] = count.get(w, 0) + 1
+    node_terms = list(terms)
+    total = 0
+    for ids in ssa:
+        union = _union(node_terms, ids)
+        for c in ids:
+            for w in node_terms[c]:
+                count[w] -= 1
+        result = tuple(w for w in union if count[w] > 0)
+        for w in result:
+            count[w] += 1
+        node_terms.append(result)
+        total += _size(sizes, union)
+    return float(total)
+
+
+def _elimination(
+    terms: list[tuple[int, ...]], summed: list[int], maxed: list[int], sizes: Sequence[int]
+) -> list:
+    """Variable elimination for max-product: summed wires first, then maximised ones,
+    each phase in greedy min-size order. Each SSA step eliminates exactly one wire."""
+    factors: dict[int, tuple[int, ...]] = dict(enumerate(terms))
+    holders: dict[int, set[int]] = {}
+    for n, t in factors.items():
+        for w in t:
+            holders.setdefault(w, set()).add(n)
+    nxt = len(terms)
+    ssa: list = []
+    for phase in (summed, maxed):
+        todo = set(phase)
+
+        def cost(w: int) -> int:
+            return _size(sizes, _union(factors, sorted(holders[w])))
+
+        heap = [(cost(w), w) for w in phase]
+        heapq.heapify(heap)
+        while heap:
+            c, w = heapq.heappop(heap)
+            if w not in todo:
+                continue
+            now = cost(w)
+            if now != c:  # stale entry: push back with the current cost
+                heapq.heappush(heap, (now, w))
+                continue
+            todo.discard(w)
+            ids = tuple(sorted(holders.pop(w)))
+            result = tuple(v for v in _union(factors, ids) if v != w)
+            for n in ids:
+                for v in factors.pop(n):
+                    if v != w:
+                        holders[v].discard(n)
+            factors[nxt] = result
+            for v in result:
+                holders[v].add(nxt)
+                if v in todo:
+                    heapq.heappush(heap, (cost(v), v))
+            ssa.append((ids, w))
+            nxt += 1
+    rest = tuple(sorted(factors))
+    if len(rest) != 1 or not ssa:
+        ssa.append((rest, -1))  # multiply what is left (scalars) into one
+    return ssa
+
+
+def _steps(
+    terms: list[tuple[int, ...]], ssa: list, out: tuple[int, ...], sizes, maxed: set[int]
+) -> tuple[list[Step], list[tuple[int, ...]]]:
+    """Turn an SSA path of ``(children, eliminated wire or -1)`` into steps (reference
+    counts keep this linear in the length of the path)."""
+    if not terms:
+        return [], []
+    count: dict[int, int] = {}
+    for t in [*terms, out]:
+        for w in t:
+            count[w] = count.get(w, 0) + 1
+    node_terms = list(terms)
+    steps: list[Step] = []
+    for k, (ids, wire) in enumerate(ssa):
+        ids = tuple(ids)
+        union = _union(node_terms, ids)
+        for c in ids:
+            for w in node_terms[c]:
+                count[w] -= 1
+        if k == len(ssa) - 1:
+            result = tuple(out)
+        elif wire >= 0:  # variable elimination: exactly this wire goes
+            result = tuple(w for w in union if w != wire)
+        else:
+            result = tuple(w for w in union if count[w] > 0)
+        for w in result:
+            count[w] += 1
+        shapes = [tuple(sizes[w] for w in node_terms[c]) for c in ids]
+        lhs = ",".join(_sym(node_terms[c]) for c in ids)
+        node = len(node_terms)
+        if wire in maxed:  # max-product: keep the eliminated wire last, then maximise it
+            expr = expression(f"{lhs}->{_sym((*result, wire))}", shapes)
+            steps.append(Step(node, ids, expr, len(result), wire))
+        else:
+            steps.append(Step(node, ids, expression(f"{lhs}->{_sym(result)}", shapes), None, wire))
+        node_terms.append(result)
+    if node_terms[-1] != tuple(out) or not steps:  # pragma: no cover - last step is the output
+        raise AssertionError("internal error: the contraction does not end in the output")
+    return steps, node_terms
+
+
+def _adjoint(
+    steps: list[Step],
+    node_terms: list[tuple[int, ...]],
+    n_ops: int,
+    free_cod: list[int],
+    cod_w: Sequence[int],
+    slot_of: dict[int, int],
+    sizes: Sequence[int],
+    root: int,
+) -> tuple[
+    list[tuple[Backward, ...]], list[tuple[int, Einsum]], list[tuple[int, int, int]], list[int]
+]:
+    """Reverse-mode through the steps: the gradient ``G`` of the total with respect to an
+    operand ``T`` gives the joint of its family and the evidence as ``T ⊙ G``."""
+    chosen: dict[int, int] = {}  # per free wire, its smallest operand
+    for n in range(n_ops):
+        for w in node_terms[n]:
+            best = chosen.get(w)
+            if best is None or _size(sizes, node_terms[n]) < _size(sizes, node_terms[best]):
+                chosen[w] = n
+    wanted = set(chosen.values())
+    for st in steps:  # nodes needing a gradient: the chosen operands and their ancestors
+        if wanted.intersection(st.children):
+            wanted.add(st.node)
+    grad_terms: dict[int, tuple[int, ...]] = {root: ()}
+    backward: list[tuple[Backward, ...]] = [() for _ in steps]
+    for k in range(len(steps) - 1, -1, -1):
+        st = steps[k]
+        if st.node not in wanted:
+            continue
+        parts = []
+        for c in st.children:
+            if c not in wanted:
+                continue
+            others = tuple(o for o in st.children if o != c)
+            ins = [grad_terms[st.node], *(node_terms[o] for o in others)]
+            present = {w for t in ins for w in t}
+            # a gradient carries only the wires it varies along
+            grad_terms[c] = tuple(w for w in node_terms[c] if w in present)
+            eq = ",".join(_sym(t) for t in ins) + "->" + _sym(grad_terms[c])
+            parts.append(
+                Backward(c, expression(eq, [tuple(sizes[w] for w in t) for t in ins]), others)
+            )
+        backward[k] = tuple(parts)
+    reads: list[tuple[int, Einsum]] = []
+    for w in dict.fromkeys(cod_w):
+        if w in slot_of:
+            continue
+        n = chosen[w]
+        eq = f"{_sym(node_terms[n])},{_sym(grad_terms[n])}->{oe.get_symbol(w)}"
+        shapes = [tuple(sizes[v] for v in node_terms[n]), tuple(sizes[v] for v in grad_terms[n])]
+        reads.append((n, expression(eq, shapes)))
+    # one read per distinct free wire; a factor copied to two positions reads it twice
+    order = {w: i for i, w in enumerate(w for w in dict.fromkeys(cod_w) if w not in slot_of)}
+    layout = [(1, slot_of[w], sizes[w]) if w in slot_of else (0, order[w], 0) for w in cod_w]
+    return backward, reads, layout, [_size(sizes, t) for t in grad_terms.values()]
+
+
+def _arrangement(
+    spec: list[tuple], free_out: tuple[int, ...], sizes: Sequence[int]
+) -> tuple | None:
+    """The einsum that turns the root (distinct free wires) into the requested axes:
+    ``("eye", n)`` operands join repeats, ``("point", slot, n)`` ones place observations."""
+    if [s[1] for s in spec if s[0] == "wire"] == list(free_out) and all(
+        s[0] == "wire" for s in spec
+    ):
+        return None
+    fresh = max([*free_out, *(s[1] for s in spec if s[0] == "wire"), -1]) + 1 + len(sizes)
+    terms, extras, out = [_sym(free_out)], [], []
+    seen: set[int] = set()
+    for s in spec:
+        if s[0] == "point":
+            extras.append(("point", s[1], s[2]))
+            terms.append(oe.get_symbol(fresh))
+            out.append(fresh)
+            fresh += 1
+        elif s[1] in seen:
+            extras.append(("eye", sizes[s[1]]))
+            terms.append(oe.get_symbol(s[1]) + oe.get_symbol(fresh))
+            out.append(fresh)
+            fresh += 1
+        else:
+            seen.add(s[1])
+            out.append(s[1])
+    shapes = [tuple(sizes[w] for w in free_out)]
+    for e in extras:
+        shapes.append((e[2],) if e[0] == "point" else (e[1], e[1]))
+    return expression(",".join(terms) + "->" + _sym(out), shapes), tuple(extras)
+
+
+__all__ = ["LARGE", "Plan", "Query", "clear_cache", "plan"]

@@ -1,0 +1,227 @@
+"""The executor: one pass over a plan's steps, on any backend, with every intermediate
+rescaled where mass can vanish.
+
+A table ``v`` with scale ``s`` stands for ``v · exp(s)``. Under normalisation ``"all"``,
+the all-marginals pass and max-product, each operand and each intermediate is divided by
+its largest entry and the logarithm of that entry is added to one running scale — the
+arithmetic of the log semiring without a logarithm per entry — so 100,000 observations or
+subnormal likelihoods lose no digits. Under ``"rows"`` the division is per row (the
+conditioning outcomes), so each row keeps its own digits. Exact tables are never rescaled.
+
+On JAX each pass is ``jax.jit``-compiled once per plan; evidence outcomes are arguments,
+so new outcomes and new tables of the same shapes reuse the compiled function. Nothing
+computed from a tracer is stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+import numpy as np
+
+from ..backends import ops
+from ._plan import _LOCK, Plan
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """A plan's einsums as callables for one backend."""
+
+    diags: tuple[Any, ...]
+    forward: tuple[Any, ...]
+    backward: tuple[tuple[tuple[int, Any, tuple[int, ...]], ...], ...]
+    reads: tuple[tuple[int, Any], ...]
+    arrange: Any
+
+
+def compiled(plan: Plan, lead: Any) -> Compiled:
+    """The plan's callables for ``lead``'s backend (built once, under the plan lock).
+
+    Every callable returns the backend's own array type (exact results stay exact arrays;
+    numpy's 0-d results stay arrays).
+    """
+    backend = ops.einsum_backend(lead)
+    c = plan.compiled.get(backend)
+    if c is None:
+        with _LOCK:
+            c = plan.compiled.get(backend)
+            if c is None:
+                wrap = partial(ops.wrap.dispatch(type(lead), object), lead)
+
+                def prep(e: Any) -> Any:
+                    fn = e.prepare(backend)
+                    return lambda *xs: wrap(fn(*xs))
+
+                c = Compiled(
+                    tuple(prep(o.diag) if o.diag else None for o in plan.operands),
+                    tuple(prep(st.expr) for st in plan.steps),
+                    tuple(
+                        tuple((b.child, prep(b.expr), b.others) for b in bw) for bw in plan.backward
+                    ),
+                    tuple((n, prep(e)) for n, e in plan.reads),
+                    prep(plan.arrange[0]) if plan.arrange else None,
+                )
+                plan.compiled[backend] = c  # published complete
+    return c
+
+
+def _inputs(
+    plan: Plan,
+    c: Compiled,
+    lead: Any,
+    tables: Sequence[Any],
+    effects: Sequence[Any],
+    evidence: Sequence[Any],
+) -> list[Any]:
+    """The operands: tables sliced at the observed outcomes, diagonals taken."""
+    values: list[Any] = []
+    for op, diag in zip(plan.operands, c.diags, strict=True):
+        if op.kind == "ones":
+            values.append(ops.ones(lead, (op.ref,)))
+            continue
+        x = tables[op.ref] if op.kind == "leaf" else effects[op.ref]
+        if op.slicer:
+            index: list[Any] = [slice(None)] * len(x.shape)
+            for axis, slot in op.slicer:
+                index[axis] = evidence[slot]
+            x = x[(*index, Ellipsis)]  # the Ellipsis keeps 0-d results arrays
+        if diag is not None:
+            x = diag(x)
+        values.append(x)
+    return values
+
+
+def _forward(
+    plan: Plan, c: Compiled, lead: Any, values: list[Any], mode: str
+) -> tuple[list[Any], Any]:
+    """Every node's value, rescaled by ``mode`` (``"none"``, ``"all"`` or ``"rows"``)."""
+    scale: Any = 0  # an int: exact scales stay exact
+    rescale = ops.rescale.dispatch(type(lead))  # one lookup, not one per step
+    if mode == "all":
+        for i in plan.at_risk:  # sliced tables and effects; a stochastic table's max ≥ 1/n
+            values[i], s = rescale(values[i])
+            scale = scale + s
+    elif mode == "rows":
+        values = [ops.rescale_axes(v, plan.scale_axes[i]) for i, v in enumerate(values)]
+    values = values + [None] * len(plan.steps)
+    for st, fn in zip(plan.steps, c.forward, strict=True):
+        v = fn(*[values[ch] for ch in st.children])
+        if st.max_axis is not None:
+            v = ops.amax(v, st.max_axis)
+        if mode == "all":
+            v, s = rescale(v)
+            scale = scale + s
+        elif mode == "rows":
+            v = ops.rescale_axes(v, plan.scale_axes[st.node])
+        values[st.node] = v
+    return values, scale
+
+
+def _mode(plan: Plan) -> str:
+    q = plan.query
+    if q.marginals or q.maximize is not None:
+        return "all"
+    return q.normalize
+
+
+def _arrange(plan: Plan, c: Compiled, table: Any, evidence: Sequence[Any]) -> Any:
+    if plan.arrange is None:
+        return table
+    extra = [
+        ops.eye(table, e[1]) if e[0] == "eye" else ops.eye(table, e[2])[evidence[e[1]]]
+        for e in plan.arrange[1]
+    ]
+    return c.arrange(table, *extra)
+
+
+def contraction(
+    plan: Plan, lead: Any, tables: Sequence[Any], effects: Sequence[Any], evidence: Sequence[Any]
+) -> tuple[Any, Any]:
+    """``(table, log_scale)``: the query's output is ``table · exp(log_scale)``.
+
+    Under ``"all"`` and ``"rows"`` the table comes back normalised (``log_scale`` is then
+    log of the total for ``"all"``, 0 for ``"rows"``); a zero total stays zero.
+    """
+    c = compiled(plan, lead)
+    mode = _mode(plan)
+    values, scale = _forward(plan, c, lead, _inputs(plan, c, lead, tables, effects, evidence), mode)
+    table = ops.wrap(lead, values[plan.root])
+    if mode == "all":
+        z = ops.asum(table, None)
+        table = table / _safe(z)
+        scale = scale + ops.log(z)  # -inf where the total is 0
+    elif mode == "rows":
+        table = table / _safe(_row_sums(table, plan.scale_axes[plan.root] or ()))
+    return _arrange(plan, c, table, evidence), scale
+
+
+def _row_sums(table: Any, axes: tuple[int, ...]) -> Any:
+    shape = tuple(1 if a in axes else n for a, n in enumerate(table.shape))
+    return ops.reshape(ops.wrap(table, ops.asum(table, axes)), shape)
+
+
+def _safe(z: Any) -> Any:
+    """``z`` where positive, else 1 (a zero total is reported by the caller, never NaN)."""
+    return ops.where(z, ops.positive(z), z, ops.ones(z, tuple(z.shape)))
+
+
+def marginals(
+    plan: Plan, lead: Any, tables: Sequence[Any], effects: Sequence[Any], evidence: Sequence[Any]
+) -> tuple[Any, Any, list[Any]]:
+    """``(positive, log_z, [posterior marginal per cod factor])`` by one forward and one
+    adjoint pass; ``positive`` says whether the evidence has positive probability."""
+    c = compiled(plan, lead)
+    values, scale = _forward(
+        plan, c, lead, _inputs(plan, c, lead, tables, effects, evidence), "all"
+    )
+    z = ops.wrap(lead, values[plan.root])
+    grads: list[Any] = [None] * len(values)
+    grads[plan.root] = ops.ones(z, ())
+    rescale = ops.rescale.dispatch(type(lead))
+    for st, backward in zip(reversed(plan.steps), reversed(c.backward), strict=True):
+        g = grads[st.node]
+        for child, fn, others in backward:
+            grads[child], _ = rescale(fn(g, *[values[o] for o in others]))
+    asum = ops.asum.dispatch(type(lead), object)
+    where = ops.where.dispatch(type(lead), object, object, object)
+    positive = ops.positive(z)
+    # a read sums to Z times its scales, > 0 when Z > 0 (under a trace Z may be 0: no NaN)
+    reads = [fn(values[n], grads[n]) for n, fn in c.reads]
+    reads = [m / where(z, positive, asum(m, None), 1.0) for m in reads]
+    eyes: dict[int, Any] = {}
+    out = []
+    for point, i, size in plan.layout:
+        if point:
+            if size not in eyes:
+                eyes[size] = ops.eye(z, size)
+            out.append(eyes[size][evidence[i]])
+        else:
+            out.append(reads[i])
+    return positive, scale + ops.log(z), out
+
+
+def maximum(
+    plan: Plan, lead: Any, tables: Sequence[Any], effects: Sequence[Any], evidence: Sequence[Any]
+) -> tuple[dict[int, int], Any]:
+    """Max-product: ``({wire: outcome index}, log of the maximum)``, traced back through
+    the plan's steps (concrete tables only; ties go to the first outcome)."""
+    c = compiled(plan, lead)
+    values, scale = _forward(
+        plan, c, lead, _inputs(plan, c, lead, tables, effects, evidence), "all"
+    )
+    top = ops.wrap(lead, values[plan.root])
+    assignment: dict[int, int] = {}
+    for st, fn in zip(reversed(plan.steps), reversed(c.forward), strict=True):
+        if st.max_axis is None:
+            continue
+        union = np.asarray(ops.to_numpy(ops.wrap(lead, fn(*[values[ch] for ch in st.children]))))
+        result = plan.terms[st.node]
+        row = union[tuple(assignment[w] for w in result)]
+        assignment[st.wire] = int(np.argmax(row))
+    return assignment, scale + ops.log(ops.asum(top, None))
+
+
+__all__ = ["compiled", "contraction", "marginals", "maximum"]
