@@ -16,6 +16,7 @@ probability 0 raises :class:`ZeroProbabilityError`.
 
 from __future__ import annotations
 
+import math
 import reprlib
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -178,13 +179,13 @@ def condition(
             )
         weighted = state >> copy(X) >> (identity(X) @ pred)
         query = Query(keep=tuple(target), effects=(n,), normalize="all")
-        table, _ = _engine.run(weighted, query, effects=[np.array([0.0, 1.0])])
-        check_positive(table, state, describe(pred))
+        table, log_z = _engine.run(weighted, query, effects=[np.array([0.0, 1.0])])
+        check_positive(log_z, state, describe(pred))
     else:
         positions, values = observe(state, evidence)
         query = Query(keep=tuple(target), observed=positions, normalize="all")
-        table, _ = _engine.run(state, query, evidence=values)
-        check_positive(table, state, evidence)
+        table, log_z = _engine.run(state, query, evidence=values)
+        check_positive(log_z, state, evidence)
     return Kernel._trusted(I, product(*(X.factors[i] for i in target)), table, None)
 
 
@@ -205,12 +206,10 @@ def observe(state: Diagram, evidence: Any) -> tuple[tuple[int, ...], list[int]]:
     return positions, [parsed[p] for p in positions]
 
 
-def check_positive(table: Any, state: Diagram, evidence: Any) -> None:
-    """A normalised table sums to 0 only when the evidence has probability 0 (under a JAX
-    trace the values are unknown: the table of zeros is returned, never NaN)."""
-    if not ops.is_concrete(table):
-        return
-    if not bool(np.any(np.asarray(ops.positive(ops.asum(table, None))))):
+def check_positive(log_z: Any, state: Diagram, evidence: Any) -> None:
+    """Evidence whose log-probability ``log_z`` is ``-inf`` has probability 0: an error
+    (under a JAX trace the value is unknown: the normalised table is zeros, never NaN)."""
+    if ops.is_concrete(log_z) and bool(log_z == -math.inf):
         raise ZeroProbabilityError(
             f"cannot condition {describe(state)} : {state.dom} → {describe(state.cod)} on "
             f"evidence {reprlib.repr(evidence)}: it has probability 0"

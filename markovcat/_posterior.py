@@ -101,10 +101,10 @@ def posterior(
     state = _state(state, "posterior")
     qpos = _positions(state, query)
     positions, values = observe(state, evidence)
-    table, _ = _engine.run(
+    table, log_z = _engine.run(
         state, Query(keep=qpos, observed=positions, normalize="all"), evidence=values
     )
-    check_positive(table, state, evidence)
+    check_positive(log_z, state, evidence)
     return Kernel._trusted(I, product(*(state.cod.factors[p] for p in qpos)), table, None)
 
 
@@ -159,7 +159,9 @@ def most_probable(
     factors = state.cod.factors
     targets = tuple(range(len(factors))) if keep is None else _positions(state, keep)
     if len(set(targets)) != len(targets):
-        raise TypeMismatchError(f"mc.most_probable: keep must list distinct factors, given {keep!r}")
+        raise TypeMismatchError(
+            f"mc.most_probable: keep must list distinct factors, given {keep!r}"
+        )
     found, log_max = _engine.argmax(
         state, Query(observed=positions, maximize=targets), evidence=values
     )
@@ -168,7 +170,7 @@ def most_probable(
     index = {p: observed[p] if p in observed else found[wires[p]] for p in targets}
     outcome = tuple(factors[p].outcomes[index[p]] for p in targets)
     table, log_z = _engine.run(state, Query(observed=positions, normalize="all"), evidence=values)
-    check_positive(table, state, evidence)
+    check_positive(log_z, state, evidence)
     return outcome, ops.scalar(ops.exp(ops.wrap(table, log_max - log_z)))
 
 

@@ -95,7 +95,6 @@ def _joint(out: list[str], backend: str | None) -> None:
     out.append(f"  copy >> (id @ delete) = id, so marginal(joint, [0]) == prior: {same}")
 
 
-
 @step
 def _bayes(out: list[str], backend: str | None) -> None:
     prior, test = model(backend)
@@ -123,6 +122,7 @@ def _entropy(out: list[str], backend: str | None) -> None:
     out.append(f"  entropy(prior, base=2) ≈ {float(bits):.6g} bits")
     same = abs(float(nats) - float(closed)) < 1e-12
     out.append(f"  closed form −Σ p log p ≈ {float(closed):.6g} nats; the two agree: {same}")
+
 
 def run(backend: str | None = "sympy") -> str:
     """The tour's text (exact by default)."""

@@ -150,9 +150,8 @@ def contraction(
     values, scale = _forward(plan, c, lead, _inputs(plan, c, lead, tables, effects, evidence), mode)
     table = ops.wrap(lead, values[plan.root])
     if mode == "all":
-        z = ops.asum(table, None)
-        table = table / _safe(z)
-        scale = scale + ops.log(z)  # -inf where the total is 0
+        table, log_z = ops.normalize(table)
+        scale = scale + log_z  # -inf where the total is 0
     elif mode == "rows":
         table = table / _safe(_row_sums(table, plan.scale_axes[plan.root] or ()))
     return _arrange(plan, c, table, evidence), scale

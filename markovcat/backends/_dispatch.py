@@ -91,3 +91,9 @@ rescale_axes = _primitive(
     "rescale_axes(x, axes): x divided by its maximum over axes (per remaining index; "
     "a zero maximum divides by 1); exact arrays unchanged.",
 )
+
+normalize = _primitive(
+    "normalize",
+    "normalize(x) -> (x / z, log z) with z the total of x; a zero total leaves x as it is "
+    "and gives log z = -inf (never NaN).",
+)

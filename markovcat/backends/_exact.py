@@ -65,7 +65,7 @@ d.asarray.register(ExactArray)(lambda x: x)
 d.asarray.register((Fraction, sympy.Basic))(lambda x: to_exact(x))
 d.backend_name.register(ExactArray)(lambda x: "sympy")
 d.priority.register(ExactArray)(lambda x: 1)
-d.is_concrete.register(ExactArray)(lambda x: True)
+d.is_concrete.register((ExactArray, sympy.Basic))(lambda x: True)
 d.einsum_backend.register(ExactArray)(lambda x: "object")
 
 
@@ -232,6 +232,16 @@ def _(table, n_dom, atol):
 
 d.rescale.register(ExactArray)(lambda x: (x, 0))
 d.rescale_axes.register(ExactArray, tuple)(lambda x, axes: x)
+
+
+@d.normalize.register(ExactArray)
+def _(x):
+    z = sympy.expand(sum(np.asarray(x, dtype=object).ravel().tolist(), sympy.Integer(0)))
+    if z == 0:
+        return x, -sympy.oo
+    return _exact(
+        np.vectorize(lambda v: sympy.expand(v / z), otypes=[object])(np.asarray(x, dtype=object))
+    ), sympy.log(z)
 
 
 @d.exact_rows.register(ExactArray, int)

@@ -86,6 +86,15 @@ def _(x):
     return x / safe, jnp.log(safe)
 
 
+@d.normalize.register(_A)
+def _(x):
+    z = jnp.sum(x)
+    positive = z > 0
+    return x / jnp.where(positive, z, 1.0), jnp.where(
+        positive, jnp.log(jnp.where(positive, z, 1.0)), -jnp.inf
+    )
+
+
 @d.rescale_axes.register(_A, tuple)
 def _(x, axes):
     m = jnp.max(x, axis=axes, keepdims=True)

@@ -77,7 +77,7 @@ def _(x):
 d.backend_name.register(_F)(lambda x: "numpy")
 d.priority.register(_F)(lambda x: 0)
 d.to_numpy.register(_F)(lambda x: np.asarray(x, dtype=np.float64))
-d.is_concrete.register(_F)(lambda x: True)
+d.is_concrete.register((*_F, float, int))(lambda x: True)
 d.scalar.register(_F)(lambda x: float(x))
 d.log_scalar.register(_F)(lambda x: float(x))
 d.nonneg.register(_F)(lambda x: np.where(x < 0, 0.0, x) + 0.0)  # + 0.0: no -0.0
@@ -89,11 +89,12 @@ d.wrap.register(_F, object)(lambda like, r: np.asarray(r, dtype=np.float64))
 d.asum.register(_F, object)(lambda x, axis: np.asarray(np.sum(x, axis=axis)))
 d.amax.register(_F, object)(lambda x, axis: np.asarray(np.max(x, axis=axis)))
 d.amin.register(_F, object)(lambda x, axis: np.asarray(np.min(x, axis=axis)))
+
+
 @d.log.register(_F)
 def _(x):
     with np.errstate(divide="ignore"):  # log 0 = -inf is a value here (impossible events)
         return np.log(x)
-
 
 
 d.exp.register(_F)(lambda x: np.exp(x))
@@ -155,6 +156,14 @@ def _(x):
     if SAFE_RANGE[0] < m < SAFE_RANGE[1] or m == 0.0 or not math.isfinite(m):
         return x, 0.0
     return x / m, math.log(m)
+
+
+@d.normalize.register(_F)
+def _(x):
+    z = float(x.sum())
+    if z > 0:
+        return x / z, math.log(z)
+    return x, -math.inf
 
 
 @d.rescale_axes.register(_F, tuple)
