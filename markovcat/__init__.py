@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import sys as _sys
 
-from . import backends
+from . import _display, backends  # noqa: F401  (_display gives diagrams their HTML)
 from ._bif import BifFormatError, bayesian_network, read_bif, write_bif
 from ._compare import allclose
 from ._compile import contraction_cost, evaluate, network

@@ -5,6 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ._version import __version__
+from .tour import run
+
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line.
@@ -22,13 +25,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     if args.version:
-        from ._version import __version__
-
         print(f"markovcat {__version__}")
         return 0
     if args.command == "tour":
-        from .tour import run
-
         print(run(None if args.float else "sympy"))
         return 0
     parser.print_help()

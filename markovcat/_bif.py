@@ -48,11 +48,13 @@ from typing import Any
 import numpy as np
 
 from . import backends
+from ._compile import contraction_cost, evaluate, network
 from ._config import config
-from ._diagram import Copy, Diagram, Identity, Par, Seq, Swap
+from ._diagram import Diagram
 from ._errors import BifFormatError, InvalidObjectError, MemoryLimitError, TypeMismatchError
 from ._kernel import Kernel
-from ._objects import I, Obj, Object, Product, product
+from ._objects import I, Obj, product
+from ._program import program
 
 _PUNCT = frozenset("{}()[],;|")
 _TOKEN = re.compile(r'[{}()\[\],;|]|"[^"\n]*"|[^\s{}()\[\],;|"]+|"')
@@ -359,8 +361,8 @@ def _table(
     if (where < 0).any():
         r = int(np.argmax(where < 0))
         idx = np.unravel_index(r, shape[:-1])
-        config_ = tuple(list(states[i])[j] for i, j in enumerate(idx))
-        raise t.error(f"{what}: no row for the parent outcomes {config_}", block.tok)
+        outcomes = tuple(list(states[i])[j] for i, j in enumerate(idx))
+        raise t.error(f"{what}: no row for the parent outcomes {outcomes}", block.tok)
     return arr.reshape(shape), where
 
 
@@ -391,15 +393,6 @@ def _normalise(t: _Tokens, arr: np.ndarray, where: np.ndarray, what: str) -> np.
 
 
 # ---- the diagram ------------------------------------------------------------------------
-def _obj(factors: Sequence[Obj]) -> Object:
-    return factors[0] if len(factors) == 1 else Product(tuple(factors)) if factors else I
-
-
-def _layer(parts: list[Diagram]) -> Diagram:
-    parts = [p for p in parts if not (isinstance(p, Identity) and p.obj == I)]
-    return parts[0] if len(parts) == 1 else Par(tuple(parts))
-
-
 def bayesian_network(kernels: Sequence[Kernel]) -> Diagram:
     """The joint state of a Bayesian network given by one kernel per variable.
 
@@ -472,57 +465,21 @@ def _topological(parents: list[list[int]]) -> list[int]:
 
 
 def _joint(kernels: list[Kernel], parents: list[list[int]]) -> Diagram:
+    """The joint state: each kernel applied, in a topological order, to its parents' wires
+    (``@mc.program`` copies a wire read twice), factors in list order."""
     order = _topological(parents)
     if order and order[0] == -1:
         names = [str(kernels[v].cod) for v in order[1:]]
         raise TypeMismatchError(f"mc.bayesian_network: the parents form a cycle among {names}")
-    objs = [k.cod for k in kernels]
-    steps: list[Diagram] = []
-    cur: list[int] = []  # the variable on each wire, in wire order
-    pos: dict[int, int] = {}
-    for v in order:
-        copies: list[int] = []
-        for p in parents[v]:
-            i = pos[p]
-            right = [objs[w] for w in cur[i + 1 :]] + [objs[c] for c in copies]
-            steps.append(
-                _layer(
-                    [
-                        Identity(_obj([objs[w] for w in cur[:i]])),
-                        Copy(objs[p], 2),
-                        Identity(_obj(right)),
-                    ]
-                )
-            )
-            if right:
-                steps.append(
-                    _layer(
-                        [
-                            Identity(_obj([objs[w] for w in cur[: i + 1]])),
-                            Swap(objs[p], _obj(right)),
-                        ]
-                    )
-                )
-            copies.append(p)
-        steps.append(_layer([Identity(_obj([objs[w] for w in cur])), kernels[v]]))
-        pos[v] = len(cur)
-        cur.append(v)
-    for target in range(len(cur)):  # bring the variables into list order
-        i = cur.index(target)
-        if i != target:
-            steps.append(
-                _layer(
-                    [
-                        Identity(_obj([objs[w] for w in cur[:target]])),
-                        Swap(_obj([objs[w] for w in cur[target:i]]), objs[target]),
-                        Identity(_obj([objs[w] for w in cur[i + 1 :]])),
-                    ]
-                )
-            )
-            cur[target : i + 1] = [target, *cur[target:i]]
-    if not steps:
-        return Identity(I)
-    return steps[0] if len(steps) == 1 else Seq(tuple(steps))
+
+    @program(I, product(*(k.cod for k in kernels)))
+    def network() -> tuple:  # traced: wires, not values
+        wire: dict[int, Any] = {}
+        for v in order:
+            wire[v] = kernels[v](*(wire[p] for p in parents[v]))
+        return tuple(wire[v] for v in range(len(kernels)))
+
+    return network
 
 
 # ---- reading ----------------------------------------------------------------------------
@@ -566,15 +523,15 @@ def read_bif(path_or_text: str | os.PathLike, *, backend: str | None = None) -> 
     num = _NUMBER_TYPE.get(backend or "numpy", float)
     objs: list[Obj] = []
     index: dict[str, int] = {}
-    for v in variables:
-        if v.name in index:
-            raise t.error(f"the variable {v.name!r} is declared twice", v.tok)
+    for var in variables:
+        if var.name in index:
+            raise t.error(f"the variable {var.name!r} is declared twice", var.tok)
         try:
-            objs.append(Obj(v.name, tuple(v.states)))
+            objs.append(Obj(var.name, tuple(var.states)))
         except InvalidObjectError as exc:
-            raise t.error(str(exc), v.tok) from None
-        index[v.name] = len(objs) - 1
-    lookup = [{s: i for i, s in enumerate(v.states)} for v in variables]
+            raise t.error(str(exc), var.tok) from None
+        index[var.name] = len(objs) - 1
+    lookup = [{s: i for i, s in enumerate(var.states)} for var in variables]
     tables: list[Any] = [None] * len(objs)
     parents: list[list[int]] = [[] for _ in objs]
     for b in blocks:
@@ -627,8 +584,6 @@ def structure(state: Diagram) -> tuple[list[Obj], list[list[int]], list[Kernel]]
     >>> [v.name for v in structure(p >> mc.copy(mc.Bool) >> (mc.identity(mc.Bool) @ mc.kernel(mc.Bool, mc.Obj("Y", 2), [[1, 0], [0, 1]])))[0]]
     ['Bool', 'Y']
     """
-    from ._compile import network
-
     net = network(state)
     if state.dom != I or len(set(net.cod_wires)) != len(net.cod_wires):
         return None
@@ -662,8 +617,6 @@ def _label(s: Any, what: str) -> str:
 
 def _chain(state: Diagram) -> tuple[list[Obj], list[list[int]], list[np.ndarray]]:
     """The chain factorisation X1, X2 | X1, … of a plain joint state (built densely)."""
-    from ._compile import contraction_cost, evaluate
-
     if contraction_cost(state)["largest"] > config.max_elements:
         raise MemoryLimitError(
             f"mc.write_bif: {state.cod} is not given as a Bayesian network, and its chain "

@@ -8,6 +8,8 @@ True
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from . import backends
@@ -18,7 +20,7 @@ from ._errors import MarkovCatError, TypeMismatchError
 from .backends import ops
 
 
-def tables(f: Diagram, g: Diagram) -> tuple[object, object]:
+def tables(f: Diagram, g: Diagram) -> tuple[Any, Any]:
     """Both tables on one backend: exact if both are exact, else float64 numpy."""
     a, b = evaluate(f).table, evaluate(g).table
     if backends.name(a) == backends.name(b) == "sympy":

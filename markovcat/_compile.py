@@ -25,6 +25,7 @@ from ._diagram import Diagram, describe
 from ._engine import Network, Query, network
 from ._errors import BackendError, MemoryLimitError, TypeMismatchError
 from ._kernel import Kernel
+from ._seam import provide
 from .backends import ops
 
 #: The most axes one output table may have (einsum has 52 index letters).
@@ -116,5 +117,7 @@ def evaluate(d: Diagram, *, backend: str | None = None) -> Kernel:
         d.__dict__["_evaluated"] = result
     return result
 
+
+provide("evaluate", evaluate)
 
 __all__ = ["MAX_AXES", "Network", "contract", "contraction_cost", "evaluate", "network"]

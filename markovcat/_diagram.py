@@ -17,10 +17,13 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from ._config import check_tolerance
 from ._errors import InvalidObjectError, MemoryLimitError, TypeMismatchError, UnknownOutcomeError
 from ._objects import I, Obj, Object, Product, as_object, product
+from ._seam import meaning
+from .backends import ops
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # annotations only: no runtime import of the layer above
     from ._kernel import Kernel
 
 
@@ -74,16 +77,13 @@ class Diagram:
 
     def __call__(self, *wires: Any) -> Any:
         """Apply this morphism to wires inside an ``@mc.program`` function."""
-        from ._program import apply
-
-        return apply(self, wires)
+        return meaning("apply")(self, wires)
 
     # ---- evaluation ---------------------------------------------------------------------
     def evaluate(self, backend: str | None = None) -> Kernel:
-        """Compile to one concrete kernel (cached for the default backend)."""
-        from ._compile import evaluate
-
-        return evaluate(self, backend=backend)
+        """Compile to one concrete kernel (cached for the default backend); the kernel
+        layer gives it its meaning, through the seam (:mod:`markovcat._seam`)."""
+        return meaning("evaluate")(self, backend=backend)
 
     @property
     def array(self) -> Any:
@@ -93,8 +93,6 @@ class Diagram:
     @property
     def matrix(self) -> Any:
         """The 2-D view ``(dom.size, cod.size)``, outcomes in lexicographic order."""
-        from .backends import ops
-
         return ops.reshape(self.array, (self.dom.size, self.cod.size))
 
     def to(self, backend: str) -> Kernel:
@@ -103,19 +101,21 @@ class Diagram:
 
     def is_deterministic(self, atol: float = 1e-9) -> bool:
         """True when every row is a point mass (all entries 0 or 1)."""
-        from ._config import check_tolerance
-        from .backends import ops
-
         return ops.is_zero_one(self.array, check_tolerance(atol, "is_deterministic"))
 
-    def _repr_html_(self) -> str:
-        from ._display import kernel_html
+    def draw(self, direction: str = "down") -> Any:
+        """The string diagram as a drawing (SVG in notebooks; ``.to_tikz()`` for LaTeX)."""
+        return meaning("draw")(self, direction)
 
-        return kernel_html(self)
+    def to_tikz(self, direction: str = "down") -> str:
+        """The string diagram as a TikZ picture."""
+        return meaning("tikz")(self, direction)
+
+    def _repr_html_(self) -> str:
+        return meaning("html")(self)
 
     def _repr_svg_(self) -> str | None:
-        draw = getattr(self, "draw", None)
-        return draw()._repr_svg_() if draw is not None else None
+        return self.draw()._repr_svg_()
 
 
 def _not_a_diagram(d: Diagram, op: str, other: Any) -> TypeMismatchError:
@@ -374,8 +374,6 @@ def rewire(obj: Object, positions: tuple[int, ...] | list[int]) -> Diagram:
 
 def _position(p: Any, n: int, obj: Object) -> int:
     if not isinstance(p, int) or isinstance(p, bool) or not -n <= p < n:
-        from ._errors import UnknownOutcomeError
-
         raise UnknownOutcomeError(
             f"object {obj}: expected a factor position in range({n}), given {p!r}"
         )

@@ -6,6 +6,9 @@ import html
 
 import numpy as np
 
+from ._diagram import Box
+from ._interpret import _has_box
+from ._seam import provide
 from .backends import ops
 
 
@@ -28,8 +31,6 @@ def kernel_html(d, max_rows: int = 64, max_cols: int = 32) -> str:
     >>> "<table" in mc.state(mc.Bool, [0.5, 0.5])._repr_html_()
     True
     """
-    from ._diagram import Box
-
     if isinstance(d, Box) or _has_box(d):
         return f"<code>{html.escape(str(d))} : {html.escape(str(d.dom))} → {html.escape(str(d.cod))}</code>"
     m = d.matrix
@@ -54,7 +55,4 @@ def kernel_html(d, max_rows: int = 64, max_cols: int = 32) -> str:
     return "".join(out)
 
 
-def _has_box(d) -> bool:
-    from ._interpret import _has_box as has
-
-    return has(d)
+provide("html", kernel_html)

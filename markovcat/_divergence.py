@@ -426,7 +426,7 @@ class Renyi(SumDivergence):
         value = safe_log(M) + arr(ops.amax(ops.where(wt, mask & ~good, infinity(wt), zero), axes))
         if self.alpha == math.inf:
             return arr(value)
-        scale = M if n is None else ops.reshape(M, tuple(wt.shape[:n]) + (1,) * len(axes))
+        scale = M if n is None else ops.reshape(M, tuple(wt.shape[:n]) + (1,) * len(tail(wt, n)))
         terms = ops.where(wt, good, wt * ops.power(arr(r / scale), self.alpha - 1), zero)
         s = arr(ops.asum(terms, axes))
         s = ops.where(s, ops.positive(s), s, const(s, 1))

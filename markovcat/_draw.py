@@ -17,6 +17,7 @@ and labels and blocks never overlap, so neither do boxes nor labels.
 
 from __future__ import annotations
 
+import math
 import pathlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from xml.sax.saxutils import escape, quoteattr
 from ._diagram import Copy, Delete, Diagram, Identity, Par, Seq, Swap
 from ._errors import MarkovCatError, TypeMismatchError
 from ._kernel import Kernel
+from ._seam import provide
 
 FONT = 12.0  # box names, px
 LABEL_FONT = 10.5  # wire labels, px
@@ -304,7 +306,7 @@ class _Layouter:
         centre = (offsets[first] + sizes[first].width / 2) if first is not None else PAD  # type: ignore[union-attr]
         for i, p in enumerate(parts):
             if not flex[i]:
-                centre = _centre(ends[i + 1] or [], offsets[i] + sizes[i].width / 2)  # type: ignore[union-attr,operator]
+                centre = _centre(ends[i + 1] or [], offsets[i] + sizes[i].width / 2)  # type: ignore[union-attr]
                 continue
             top, bottom = ends[i], ends[i + 1] if i + 1 < n and not flex[i + 1] else None
             if top is None:
@@ -329,7 +331,7 @@ class _Layouter:
             + [v - left + self.room for v in xs],
             default=0.0,
         )
-        height = sum(s.height for s in sizes) + sum(bands)  # type: ignore[union-attr]
+        height = math.fsum([s.height for s in sizes if s is not None]) + math.fsum(bands)
         dom_x = [offsets[0] + v for v in sizes[0].dom_x]  # type: ignore[union-attr]
         cod_x = [offsets[-1] + v for v in sizes[-1].cod_x]  # type: ignore[union-attr]
         return _Size(width, height, dom_x, cod_x, offsets, bands, parts, sizes)  # type: ignore[arg-type]
@@ -779,8 +781,8 @@ def side_by_side(layouts: list[Layout], between: str = "=") -> Drawing:
     return Drawing(parts, x, height, extra)
 
 
-Diagram.draw = draw  # type: ignore[attr-defined]
-Diagram.to_tikz = to_tikz  # type: ignore[attr-defined]
+provide("draw", draw)
+provide("tikz", to_tikz)
 
 __all__ = [
     "Drawing",

@@ -22,9 +22,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from ._compare import allclose
+from ._compile import evaluate
 from ._diagram import Diagram
+from ._draw import layout, side_by_side
 from ._errors import TypeMismatchError
 from ._free import free_equal, normal_form
+from ._interpret import interpret
 
 
 class Equation:
@@ -82,9 +85,6 @@ class Equation:
         >>> mc.Equation(p >> mc.copy(mc.Bool), p @ p).check({"p": [1, 0]})
         True
         """
-        from ._compile import evaluate
-        from ._interpret import interpret
-
         sides = []
         for d in (self.lhs, self.rhs):
             if mapping is not None:
@@ -111,8 +111,6 @@ class Equation:
         >>> 'class="equals"' in mc.Equation(c, c).draw().svg
         True
         """
-        from ._draw import layout, side_by_side
-
         return side_by_side([layout(self.lhs, direction), layout(self.rhs, direction)])
 
     def to_tikz(self, direction: str = "down") -> str:

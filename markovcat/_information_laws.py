@@ -31,6 +31,7 @@ from ._information import (
     renyi_entropy,
     shannon_entropy,
 )
+from ._kernel import state
 
 #: Orders used by :func:`divergences` (0, 1 and ∞ are the limits).
 ORDERS = (0, 0.5, 1, 1.5, 2, 3, math.inf)
@@ -142,8 +143,6 @@ def check_tensor_bound(
 
 def check_hom_set_sup(D: Divergence, f: Diagram, g: Diagram, atol: float = 1e-9) -> None:
     """On kernels ``D(f, g)`` is the largest divergence of the rows ``D(δ_a >> f, δ_a >> g)``."""
-    from ._kernel import state
-
     A = f.dom
     rows = []
     for i in range(A.size):

@@ -21,7 +21,7 @@ import numpy as np
 
 from . import backends
 from ._config import config
-from ._diagram import Diagram
+from ._diagram import Diagram, Par, Seq
 from ._errors import (
     InvalidObjectError,
     MemoryLimitError,
@@ -44,6 +44,11 @@ class Kernel(Diagram):
     >>> isinstance(p, mc.Kernel), p.backend, p.table.shape
     (True, 'numpy', (2,))
     """
+
+    dom: Object
+    cod: Object
+    table: Any  # a backend array: numpy float64, JAX (or a tracer), or an exact array
+    name: str | None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         raise TypeMismatchError("build kernels with mc.kernel, mc.state or mc.deterministic")
@@ -90,10 +95,28 @@ class Kernel(Diagram):
         name = f", name={self.name!r}" if self.name else ""
         return f"kernel({self.dom!r}, {self.cod!r}, {table}{name})"
 
-    def __call__(self, *wires: Any) -> Any:
-        from ._program import apply
 
-        return apply(self, wires)
+def _register_pytrees() -> None:
+    """Concrete kernels (table a leaf; dom, cod and name static) and composites as pytrees."""
+    import jax  # optional dependency: only when the JAX backend is loaded
+
+    jax.tree_util.register_pytree_node(
+        Kernel,
+        lambda k: ((k.table,), (k.dom, k.cod, k.name)),
+        lambda aux, leaves: Kernel._trusted(aux[0], aux[1], leaves[0], aux[2]),
+    )
+
+    def parts(c: Any) -> tuple[tuple[Diagram, ...], None]:
+        return c.parts, None
+
+    def rebuild(cls: type) -> Any:
+        return lambda aux, children: cls(tuple(children))
+
+    for cls in (Seq, Par):
+        jax.tree_util.register_pytree_node(cls, parts, rebuild(cls))
+
+
+backends.on_load("jax", _register_pytrees)
 
 
 def _describe(name: str | None, dom: Object, cod: Object) -> str:

@@ -159,7 +159,7 @@ class Product(_ObjectOps):
     Obj('A', (0, 1)) @ Obj('A', (0, 1)) @ Obj('A', (0, 1))
     """
 
-    factors: tuple[Obj, ...]  # type: ignore[misc]
+    factors: tuple[Obj, ...]
 
     def __iter__(self) -> Iterator[Obj]:
         return iter(self.factors)

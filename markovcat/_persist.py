@@ -203,9 +203,9 @@ def _expr(e: Any, what: str) -> Any:
         if assumptions is None:  # pragma: no cover - sympy < 1.12
             assumptions = e.assumptions0
         return ["Symbol", e.name, {k: bool(v) for k, v in assumptions.items()}]
-    for head, const in _CONSTANTS.items():
+    for name, const in _CONSTANTS.items():
         if e is const:
-            return [head]
+            return [name]
     head = _HEADS.get(type(e))
     if head is None:
         raise PersistenceError(
@@ -243,6 +243,7 @@ def dumps(obj: Object | Diagram) -> str:
     '{"format": "markovcat", "version": 1, "kind": "object", "atoms": [{"name": "Bool", "outcomes": [false, true]}], "kernels": [], "root": [0]}'
     """
     w = _Writer()
+    root: Any
     if isinstance(obj, (Obj, Product)):
         kind, root = "object", w.obj(obj)
     elif isinstance(obj, Diagram):

@@ -23,6 +23,7 @@ from typing import Any
 from ._diagram import Diagram, Identity, Seq, _tensor, describe, rewire
 from ._errors import ProgramError
 from ._objects import I, Obj, Object, as_object, product
+from ._seam import provide
 
 
 class Wire:
@@ -82,6 +83,9 @@ def apply(d: Diagram, args: tuple[Any, ...]) -> Any:
     if len(outs) == 1:
         return outs[0]
     return tuple(outs)
+
+
+provide("apply", apply)
 
 
 def program(dom: Object, cod: Object) -> Callable[[Callable[..., Any]], Diagram]:

@@ -373,7 +373,7 @@ def _energies(X: Object, energy: Callable[..., float], beta: Any, fn: str) -> np
     _check_arity(energy, len(X.factors), f"chains.{fn} energy")
     if isinstance(beta, bool) or not isinstance(beta, numbers.Real) or not math.isfinite(beta):
         raise InvalidArgumentError(f"chains.{fn}: expected a finite real beta, given {beta!r:.80}")
-    values = []
+    values: list[Any] = []
     for x in itertools.product(*(f.values for f in X.factors)):
         v = energy(*x)
         if isinstance(v, bool) or not isinstance(v, numbers.Real):

@@ -49,6 +49,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from . import backends
 from ._compare import allclose, max_difference
 from ._diagram import Diagram, copy, delete, identity, rewire, swap
 from ._errors import BackendError, InvalidArgumentError, LawError, TypeMismatchError
@@ -81,8 +82,9 @@ from ._information_laws import (
 )
 from ._kernel import Kernel, kernel
 from ._objects import I, Obj, Object, product
+from .backends import ops
 
-BACKENDS = ("numpy", "jax", "sympy")
+BACKENDS = backends.NAMES  # the one list of backend names
 
 
 # ---- strategies ---------------------------------------------------------------------------
@@ -822,8 +824,6 @@ def _law_disintegration(f: Diagram, c: _Companions) -> bool:
 
 
 def _law_conditioning(f: Diagram, c: _Companions) -> bool:
-    from .backends import ops
-
     joint = _as_state(f, c)
     n = len(joint.cod.factors)
     if n < 2:
@@ -1168,8 +1168,6 @@ def _run_law(
     def run(data: Any) -> None:
         f = data.draw(members, label="f")
         if not isinstance(f, Diagram):
-            from ._errors import TypeMismatchError
-
             raise TypeMismatchError(
                 f"the family drew {type(f).__name__} {f!r}, expected a kernel (a markovcat diagram)"
             )

@@ -44,7 +44,9 @@ from typing import Any
 
 import pytest
 
-ALL_BACKENDS = ("numpy", "jax", "sympy")
+from .backends import NAMES
+
+ALL_BACKENDS = NAMES  # the one list of backend names (markovcat.backends.NAMES)
 DEFAULT_ATOL = 1e-9
 
 

@@ -38,7 +38,8 @@ class Einsum:
     def prepare(self, backend: str) -> Any:
         terms, out = self.eq.split("->")
         if len(self.shapes) == 2:
-            direct = _direct(*terms.split(","), out)
+            a, b = terms.split(",")
+            direct = _direct(a, b, out)
             if direct is not None:
                 return direct
         sizes: dict[str, int] = {}

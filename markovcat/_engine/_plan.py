@@ -32,6 +32,7 @@ import random
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import opt_einsum as oe
 
@@ -277,7 +278,8 @@ def _build(wiring: tuple, q: Query) -> Plan:
     )
 
 
-def _union(node_terms: Sequence[tuple[int, ...]], children: Sequence[int]) -> tuple[int, ...]:
+def _union(node_terms: Any, children: Sequence[int]) -> tuple[int, ...]:
+    """The wires of ``children`` (a list or dict of terms), in first-seen order."""
     return tuple(dict.fromkeys(w for c in children for w in node_terms[c]))
 
 
@@ -482,7 +484,9 @@ def _arrangement(
     ):
         return None
     fresh = max([*free_out, *(s[1] for s in spec if s[0] == "wire"), -1]) + 1 + len(sizes)
-    terms, extras, out = [_sym(free_out)], [], []
+    terms: list[str] = [_sym(free_out)]
+    extras: list[tuple] = []
+    out: list[int] = []
     seen: set[int] = set()
     for s in spec:
         if s[0] == "point":

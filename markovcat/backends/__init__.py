@@ -11,7 +11,7 @@ registers its array types. This package is the only place that knows which is wh
 from __future__ import annotations
 
 import importlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from types import SimpleNamespace
 from typing import Any
 
@@ -23,6 +23,20 @@ ExactArray = _exact.ExactArray
 
 NAMES = ("numpy", "jax", "sympy")
 _JAX_LOADED = False
+_ON_LOAD: dict[str, list[Callable[[], None]]] = {name: [] for name in NAMES}
+
+
+def on_load(name: str, fn: Callable[[], None]) -> None:
+    """Run ``fn`` when backend ``name`` is loaded (at once if it already is): the layers
+    above register what they need (kernels as JAX pytrees) without this package
+    importing them.
+
+    >>> from markovcat import backends
+    >>> backends.on_load("numpy", lambda: None)
+    """
+    _ON_LOAD[name].append(fn)
+    if name != "jax" or _JAX_LOADED:
+        fn()
 
 
 def load(name: str) -> None:
@@ -42,8 +56,10 @@ def load(name: str) -> None:
                 "the jax backend needs JAX, which is not installed: "
                 "pip install 'markovcat[jax]' (or pip install jax)"
             ) from exc
+        del mod  # registered its array types on import
         _JAX_LOADED = True
-        mod.register_pytrees()
+        for fn in _ON_LOAD["jax"]:
+            fn()
 
 
 def _maybe_load_jax(x: Any) -> None:

@@ -1,7 +1,8 @@
 """The JAX backend: registers JAX arrays *and tracers*, so jit, grad and vmap work.
 
 Imported on demand (``mc.backends.load("jax")``, a JAX table, or ``backend="jax"``);
-it also registers concrete kernels and composite diagrams as pytrees.
+the kernel layer registers concrete kernels and composite diagrams as pytrees when it is
+loaded (``backends.on_load``).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import jax.numpy as jnp
 import numpy as np
 from jax.core import Tracer
 
+from .._errors import BackendError, NotStochasticError
 from . import _dispatch as d
 
 _A = (jax.Array, Tracer)
@@ -19,8 +21,6 @@ _A = (jax.Array, Tracer)
 def _float(x):
     x = jnp.asarray(x)
     if jnp.issubdtype(x.dtype, jnp.complexfloating):
-        from .._errors import NotStochasticError
-
         raise NotStochasticError(f"expected real probabilities, given a complex table ({x.dtype})")
     if not jnp.issubdtype(x.dtype, jnp.floating):
         x = x.astype(jnp.result_type(float))
@@ -39,8 +39,6 @@ d.to_numpy.register(jax.Array)(lambda x: np.asarray(x, dtype=np.float64))
 
 @d.to_numpy.register(Tracer)
 def _traced(x, *args):
-    from .._errors import BackendError
-
     raise BackendError(
         "a traced JAX table has no concrete values inside jax.jit/grad/vmap; compare, "
         "convert or display kernels outside the transformation (or use jnp on .array)"
@@ -121,21 +119,6 @@ def _(table, n_dom, atol):
 @d.row_problem.register(Tracer, int, object)
 def _(table, n_dom, atol):
     return None  # values are unknown at trace time: shape checks only
-
-
-def register_pytrees() -> None:
-    """Concrete kernels (table a leaf, dom/cod/name static) and composites as pytrees."""
-    from .. import _diagram, _kernel
-
-    jax.tree_util.register_pytree_node(
-        _kernel.Kernel,
-        lambda k: ((k.table,), (k.dom, k.cod, k.name)),
-        lambda aux, leaves: _kernel.Kernel._trusted(aux[0], aux[1], leaves[0], aux[2]),
-    )
-    for cls in (_diagram.Seq, _diagram.Par):
-        jax.tree_util.register_pytree_node(
-            cls, lambda c: (c.parts, None), lambda aux, parts, cls=cls: cls(tuple(parts))
-        )
 
 
 d.jit.register(_A, object)(lambda like, fn: jax.jit(fn))

@@ -10,6 +10,7 @@ import numpy as np
 
 from .._errors import NotStochasticError
 from . import _dispatch as d
+from . import _exact
 
 #: numpy arrays and the numpy scalars that 0-d einsums and reductions return
 _F = (np.ndarray, np.number, np.bool_)
@@ -29,8 +30,6 @@ def _to_float64(x: np.ndarray) -> np.ndarray:
 def _object_table(x: np.ndarray):
     """Object arrays with exact numbers become exact (floats among them by their exact
     binary value); of floats only, float64."""
-    from . import _exact
-
     flat = x.ravel().tolist()
     if any(_exact.is_exact_scalar(v) for v in flat) and all(
         _exact.is_exact_scalar(v) or isinstance(v, (numbers.Integral, *_S)) for v in flat
