@@ -27,6 +27,10 @@ BLAS_FLOPS = 2**9
 #: large pairwise step is one batched product, which measured fastest on the bnlearn nets).
 MATMUL_SIZE = 0
 
+#: Steps with more operands than this (variable elimination's buckets can have hundreds;
+#: numpy's einsum takes at most 32) are contracted pairwise.
+MANY = 8
+
 
 @dataclass(frozen=True)
 class Einsum:
@@ -37,6 +41,9 @@ class Einsum:
 
     def prepare(self, backend: str) -> Any:
         terms, out = self.eq.split("->")
+        if len(self.shapes) > MANY:  # a large bucket: pairwise, in opt_einsum's greedy order
+            expr = oe.contract_expression(self.eq, *self.shapes, optimize="greedy")
+            return partial(expr, backend=backend)
         if len(self.shapes) == 2:
             a, b = terms.split(",")
             direct = _direct(a, b, out)

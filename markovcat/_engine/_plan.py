@@ -10,9 +10,11 @@ network's table-free wiring and a query into a :class:`Plan`:
    deleted and ``f >> delete == delete`` (naturality of delete) — the barren nodes.
 2. **Observe.** Observed wires are sliced out of every table they touch, so they vanish
    from the network and the plan serves every outcome of the same evidence pattern.
-3. **Order.** Sum-product plans take their order from ``opt_einsum`` (exhaustive search
-   on small networks, greedy beyond, and a seeded random-greedy refinement where greedy is
-   expensive); max-product plans eliminate one variable at a time, summed variables first.
+3. **Order.** Sum-product plans take the cheaper of two orders: ``opt_einsum``'s
+   (exhaustive search on small networks, greedy beyond, and a seeded random-greedy
+   refinement where greedy is expensive) and variable elimination in greedy min-size order
+   (what junction-tree engines do; far better than pairwise greedy on munin-like
+   networks). Max-product plans eliminate one variable at a time, summed variables first.
    Labels are integers and every search is seeded, so the same input gives the same plan
    in every process.
 4. **Size.** The largest tensor any pass allocates (forward, adjoint, output) is known
@@ -223,12 +225,18 @@ def _build(wiring: tuple, q: Query) -> Plan:
             terms.append((w,))
     n_ops = len(terms)
     # 3. order the contraction
+    every = list(dict.fromkeys(w for t in terms for w in t))
     if q.maximize is not None:
-        summed = [w for w in dict.fromkeys(w for t in terms for w in t) if w not in set(maxed)]
+        summed = [w for w in every if w not in set(maxed)]
         ssa = _elimination(terms, summed, list(maxed), sizes)
-    else:
-        ssa = [(ids, -1) for ids in _order(terms, free_out, sizes)]
-    steps, node_terms = _steps(terms, ssa, free_out, sizes, set(maxed))
+        steps, node_terms = _steps(terms, ssa, free_out, sizes, set(maxed))
+    else:  # opt_einsum's order or variable elimination, whichever is cheaper
+        candidates = [[(ids, -1) for ids in _order(terms, free_out, sizes)]]
+        if len(terms) > 2:
+            summed = [w for w in every if w not in set(free_out)]
+            candidates.append(_elimination(terms, summed, [], sizes))
+        built = [_steps(terms, ssa, free_out, sizes, set()) for ssa in candidates]
+        steps, node_terms = min(built, key=lambda b: _cost(b[0], b[1], sizes))
     root = len(node_terms) - 1 if node_terms else -1
     # 4. the adjoint pass, for every marginal at once
     backward: list[tuple[Backward, ...]] = [() for _ in steps]
@@ -254,8 +262,10 @@ def _build(wiring: tuple, q: Query) -> Plan:
         arrange = _arrangement(spec, free_out, sizes)
     largest = max([*extra_sizes, math.prod(out_shape), 1])
     flops = float(sum(_size(sizes, _union(node_terms, st.children)) for st in steps))
-    if q.maximize is not None:  # max-product steps build the union before maximising
-        largest = max([largest, *(_size(sizes, _union(node_terms, st.children)) for st in steps)])
+    # max-product steps build the union before maximising; a bucket of several tables may
+    # build partial products up to its union
+    unions = [st for st in steps if q.maximize is not None or len(st.children) > 2]
+    largest = max([largest, *(_size(sizes, _union(node_terms, st.children)) for st in unions)])
     return Plan(
         q,
         tuple(kept),
@@ -276,6 +286,13 @@ def _build(wiring: tuple, q: Query) -> Plan:
         largest,
         flops,
     )
+
+
+def _cost(steps: list[Step], node_terms: list[tuple[int, ...]], sizes: Sequence[int]) -> tuple:
+    """(multiply-adds, largest tensor) of a list of steps: the order to beat."""
+    unions = [_size(sizes, _union(node_terms, st.children)) for st in steps]
+    big = [u for u, st in zip(unions, steps) if len(st.children) > 2]
+    return sum(unions), max([*(_size(sizes, t) for t in node_terms), *big, 1])
 
 
 def _union(node_terms: Any, children: Sequence[int]) -> tuple[int, ...]:
@@ -327,11 +344,16 @@ def _flops(terms: list[tuple[int, ...]], ssa: list, out: tuple[int, ...], sizes)
     return float(total)
 
 
+#: In an SSA path: the step keeps every wire (a partial product inside a bucket).
+KEEP = -2
+
+
 def _elimination(
     terms: list[tuple[int, ...]], summed: list[int], maxed: list[int], sizes: Sequence[int]
 ) -> list:
-    """Variable elimination for max-product: summed wires first, then maximised ones,
-    each phase in greedy min-size order. Each SSA step eliminates exactly one wire."""
+    """Variable elimination: summed wires first, then maximised ones, each phase in greedy
+    min-size order. A bucket of several tables is multiplied pairwise, smallest first
+    (each product is rescaled by the executor), and its last product eliminates the wire."""
     factors: dict[int, tuple[int, ...]] = dict(enumerate(terms))
     holders: dict[int, set[int]] = {}
     for n, t in factors.items():
@@ -339,6 +361,25 @@ def _elimination(
             holders.setdefault(w, set()).add(n)
     nxt = len(terms)
     ssa: list = []
+
+    def bucket(ids: list[int], wire: int) -> tuple[int, ...]:
+        """Append the pairwise products of ``ids``; the last one eliminates ``wire``."""
+        nonlocal nxt
+        pool = [(_size(sizes, factors[n]), n) for n in ids]
+        heapq.heapify(pool)
+        while len(pool) > 2:
+            (_, a), (_, b) = heapq.heappop(pool), heapq.heappop(pool)
+            factors[nxt] = _union(factors, (a, b))
+            ssa.append(((a, b), KEEP))
+            heapq.heappush(pool, (_size(sizes, factors[nxt]), nxt))
+            nxt += 1
+        last = tuple(sorted(n for _, n in pool))
+        result = tuple(v for v in _union(factors, last) if v != wire)
+        ssa.append((last, wire))
+        factors[nxt] = result
+        nxt += 1
+        return result
+
     for phase in (summed, maxed):
         todo = set(phase)
 
@@ -356,22 +397,22 @@ def _elimination(
                 heapq.heappush(heap, (now, w))
                 continue
             todo.discard(w)
-            ids = tuple(sorted(holders.pop(w)))
-            result = tuple(v for v in _union(factors, ids) if v != w)
+            ids = sorted(holders.pop(w))
             for n in ids:
-                for v in factors.pop(n):
+                for v in factors[n]:
                     if v != w:
                         holders[v].discard(n)
-            factors[nxt] = result
+            result = bucket(ids, w)
+            for n in ids:
+                factors.pop(n)
             for v in result:
-                holders[v].add(nxt)
+                holders[v].add(nxt - 1)
                 if v in todo:
                     heapq.heappush(heap, (cost(v), v))
-            ssa.append((ids, w))
-            nxt += 1
-    rest = tuple(sorted(factors))
+    consumed = {c for ids, _ in ssa for c in ids}
+    rest = sorted(n for n in factors if n not in consumed)
     if len(rest) != 1 or not ssa:
-        ssa.append((rest, -1))  # multiply what is left (scalars) into one
+        bucket(rest, -1)  # multiply what is left (scalars, or the output's tables) into one
     return ssa
 
 
@@ -396,6 +437,8 @@ def _steps(
                 count[w] -= 1
         if k == len(ssa) - 1:
             result = tuple(out)
+        elif wire == KEEP:  # a partial product: every wire stays
+            result = union
         elif wire >= 0:  # variable elimination: exactly this wire goes
             result = tuple(w for w in union if w != wire)
         else:

@@ -50,10 +50,11 @@ def compiled(plan: Plan, lead: Any) -> Compiled:
             c = plan.compiled.get(backend)
             if c is None:
                 wrap = partial(ops.wrap.dispatch(type(lead), object), lead)
+                direct = ops.keeps_type(lead)
 
                 def prep(e: Any) -> Any:
                     fn = e.prepare(backend)
-                    return lambda *xs: wrap(fn(*xs))
+                    return fn if direct else lambda *xs: wrap(fn(*xs))
 
                 c = Compiled(
                     tuple(prep(o.diag) if o.diag else None for o in plan.operands),
@@ -184,12 +185,9 @@ def marginals(
         g = grads[st.node]
         for child, fn, others in backward:
             grads[child], _ = rescale(fn(g, *[values[o] for o in others]))
-    asum = ops.asum.dispatch(type(lead), object)
-    where = ops.where.dispatch(type(lead), object, object, object)
-    positive = ops.positive(z)
-    # a read sums to Z times its scales, > 0 when Z > 0 (under a trace Z may be 0: no NaN)
-    reads = [fn(values[n], grads[n]) for n, fn in c.reads]
-    reads = [m / where(z, positive, asum(m, None), 1.0) for m in reads]
+    normalize = ops.normalize.dispatch(type(lead))
+    # a read sums to Z times its scales: > 0 when Z > 0 (a zero read stays zero, no NaN)
+    reads = [normalize(fn(values[n], grads[n]))[0] for n, fn in c.reads]
     eyes: dict[int, Any] = {}
     out = []
     for point, i, size in plan.layout:
@@ -199,7 +197,7 @@ def marginals(
             out.append(eyes[size][evidence[i]])
         else:
             out.append(reads[i])
-    return positive, scale + ops.log(z), out
+    return ops.positive(z), scale + ops.log(z), out
 
 
 def maximum(

@@ -97,3 +97,9 @@ normalize = _primitive(
     "normalize(x) -> (x / z, log z) with z the total of x; a zero total leaves x as it is "
     "and gives log z = -inf (never NaN).",
 )
+
+keeps_type = _primitive(
+    "keeps_type",
+    "keeps_type(like): True when einsum, @ and * on this backend's arrays already return "
+    "its own array types (numpy, JAX), so results need no wrap; False for exact arrays.",
+)

@@ -231,6 +231,7 @@ def _(table, n_dom, atol):
 
 
 d.rescale.register(ExactArray)(lambda x: (x, 0))
+d.keeps_type.register(ExactArray)(lambda like: False)  # object results: expand, re-type
 d.rescale_axes.register(ExactArray, tuple)(lambda x, axes: x)
 
 

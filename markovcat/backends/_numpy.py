@@ -85,6 +85,7 @@ d.eye.register(_F, int)(lambda like, n: np.eye(n))
 d.full_like.register(_F, tuple, object)(lambda like, shape, v: np.full(shape, float(v)))
 d.einsum_backend.register(_F)(lambda x: "numpy")
 d.wrap.register(_F, object)(lambda like, r: np.asarray(r, dtype=np.float64))
+d.keeps_type.register(_F)(lambda like: True)  # ndarrays and numpy scalars: both registered
 d.asum.register(_F, object)(lambda x, axis: np.asarray(np.sum(x, axis=axis)))
 d.amax.register(_F, object)(lambda x, axis: np.asarray(np.max(x, axis=axis)))
 d.amin.register(_F, object)(lambda x, axis: np.asarray(np.min(x, axis=axis)))
