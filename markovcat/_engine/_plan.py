@@ -43,10 +43,12 @@ from ._einsum import Einsum, expression
 #: Networks with more tensors than this are ordered by the linear-time greedy search alone.
 LARGE = 1500
 
-#: Above this many multiply-adds for the first order found, a seeded random-greedy search
-#: (``PATH_REPEATS`` trials) looks for a cheaper one, once per plan.
+#: Above this many multiply-adds for the best order found, on networks of at most
+#: ``REFINE`` tensors, a seeded random-greedy search (``PATH_REPEATS`` trials) looks for a
+#: cheaper one, once per plan.
 HARD_FLOPS = 1e7
 PATH_REPEATS = 64
+REFINE = 400
 
 NORMALIZE = ("none", "all", "rows")
 
@@ -231,12 +233,17 @@ def _build(wiring: tuple, q: Query) -> Plan:
         ssa = _elimination(terms, summed, list(maxed), sizes)
         steps, node_terms = _steps(terms, ssa, free_out, sizes, set(maxed))
     else:  # opt_einsum's order or variable elimination, whichever is cheaper
-        candidates = [[(ids, -1) for ids in _order(terms, free_out, sizes)]]
+        candidates = [[(ids, -1) for ids in _order(terms, free_out, sizes, False)]]
         if len(terms) > 2:
             summed = [w for w in every if w not in set(free_out)]
             candidates.append(_elimination(terms, summed, [], sizes))
         built = [_steps(terms, ssa, free_out, sizes, set()) for ssa in candidates]
-        steps, node_terms = min(built, key=lambda b: _cost(b[0], b[1], sizes))
+        best = min(built, key=lambda b: _cost(b[0], b[1], sizes))
+        if _cost(*best, sizes)[0] > HARD_FLOPS and len(terms) <= REFINE:  # worth a search
+            ssa = [(ids, -1) for ids in _order(terms, free_out, sizes, True)]
+            built = [best, _steps(terms, ssa, free_out, sizes, set())]
+            best = min(built, key=lambda b: _cost(b[0], b[1], sizes))
+        steps, node_terms = best
     root = len(node_terms) - 1 if node_terms else -1
     # 4. the adjoint pass, for every marginal at once
     backward: list[tuple[Backward, ...]] = [() for _ in steps]
@@ -301,8 +308,11 @@ def _union(node_terms: Any, children: Sequence[int]) -> tuple[int, ...]:
 
 
 # ---- contraction orders ---------------------------------------------------------------
-def _order(terms: list[tuple[int, ...]], out: tuple[int, ...], sizes: Sequence[int]) -> list:
-    """An SSA contraction path for a sum-product contraction (deterministic)."""
+def _order(
+    terms: list[tuple[int, ...]], out: tuple[int, ...], sizes: Sequence[int], refine: bool
+) -> list:
+    """An SSA contraction path for a sum-product contraction (deterministic): opt_einsum's
+    ``auto`` (greedy beyond LARGE tensors), or with ``refine`` its seeded random greedy."""
     if len(terms) <= 1:
         return [(0,)] if terms else []
     inputs = [frozenset(t) for t in terms]
@@ -310,38 +320,14 @@ def _order(terms: list[tuple[int, ...]], out: tuple[int, ...], sizes: Sequence[i
     size_dict = dict(enumerate(sizes))
     if len(terms) > LARGE:
         return list(oe.paths.ssa_greedy_optimize(inputs, output, size_dict))
-    best = oe.paths.linear_to_ssa(oe.paths.auto(inputs, output, size_dict))
-    flops = _flops(terms, best, out, sizes)
-    if flops > HARD_FLOPS:
-        state = random.getstate()  # RandomGreedy seeds the global generator per trial
-        try:
-            trial = oe.RandomGreedy(max_repeats=PATH_REPEATS, parallel=False)
-            other = oe.paths.linear_to_ssa(trial(inputs, output, size_dict))
-        finally:
-            random.setstate(state)
-        if _flops(terms, other, out, sizes) < flops:
-            best = other
-    return best
-
-
-def _flops(terms: list[tuple[int, ...]], ssa: list, out: tuple[int, ...], sizes) -> float:
-    count: dict[int, int] = {}
-    for t in [*terms, out]:
-        for w in t:
-            count[w] = count.get(w, 0) + 1
-    node_terms = list(terms)
-    total = 0
-    for ids in ssa:
-        union = _union(node_terms, ids)
-        for c in ids:
-            for w in node_terms[c]:
-                count[w] -= 1
-        result = tuple(w for w in union if count[w] > 0)
-        for w in result:
-            count[w] += 1
-        node_terms.append(result)
-        total += _size(sizes, union)
-    return float(total)
+    if not refine:
+        return oe.paths.linear_to_ssa(oe.paths.auto(inputs, output, size_dict))
+    state = random.getstate()  # RandomGreedy seeds the global generator per trial
+    try:
+        trial = oe.RandomGreedy(max_repeats=PATH_REPEATS, parallel=False)
+        return oe.paths.linear_to_ssa(trial(inputs, output, size_dict))
+    finally:
+        random.setstate(state)
 
 
 #: In an SSA path: the step keeps every wire (a partial product inside a bucket).
