@@ -133,6 +133,10 @@ class Plan:
     flops: float
     compiled: dict = field(default_factory=dict)  # per backend, filled under the lock
 
+    def __post_init__(self) -> None:
+        self.links = tuple((st.node, st.children) for st in self.steps)  # for the hot loop
+        self.maximizing = any(st.max_axis is not None for st in self.steps)
+
 
 _LOCK = threading.RLock()
 _CACHE: dict[tuple, Plan] = {}

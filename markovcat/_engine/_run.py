@@ -108,6 +108,15 @@ def _forward(
     elif mode == "rows":
         values = [ops.rescale_axes(v, plan.scale_axes[i]) for i, v in enumerate(values)]
     values = values + [None] * len(plan.steps)
+    if mode == "all" and not plan.maximizing:  # the hot loop of long chains, unadorned
+        for (node, children), fn in zip(plan.links, c.forward, strict=True):
+            if len(children) == 2:
+                v, s = rescale(fn(values[children[0]], values[children[1]]))
+            else:
+                v, s = rescale(fn(*[values[ch] for ch in children]))
+            values[node] = v
+            scale = scale + s
+        return values, scale
     for st, fn in zip(plan.steps, c.forward, strict=True):
         v = fn(*[values[ch] for ch in st.children])
         if st.max_axis is not None:
@@ -184,7 +193,10 @@ def marginals(
     for st, backward in zip(reversed(plan.steps), reversed(c.backward), strict=True):
         g = grads[st.node]
         for child, fn, others in backward:
-            grads[child], _ = rescale(fn(g, *[values[o] for o in others]))
+            if len(others) == 1:
+                grads[child] = rescale(fn(g, values[others[0]]))[0]
+            else:
+                grads[child] = rescale(fn(g, *[values[o] for o in others]))[0]
     normalize = ops.normalize.dispatch(type(lead))
     # a read sums to Z times its scales: > 0 when Z > 0 (a zero read stays zero, no NaN)
     reads = [normalize(fn(values[n], grads[n]))[0] for n, fn in c.reads]

@@ -152,7 +152,9 @@ SAFE_RANGE = (1e-150, 1e150)
 
 @d.rescale.register(_F)
 def _(x):
-    m = float(x.max()) if x.size else 0.0  # probabilities: the maximum is max |x|
+    if not x.size:
+        return x, 0.0
+    m = x.max()  # probabilities: the maximum is max |x|
     if SAFE_RANGE[0] < m < SAFE_RANGE[1] or m == 0.0 or not math.isfinite(m):
         return x, 0.0
     return x / m, math.log(m)
