@@ -191,12 +191,12 @@ def test_null_rows_still_hold_the_prior():
 
 
 # ---- max-product: the most probable explanation and MAP ------------------------------
-def _best(joint, mask_keep, observed):
-    """max and argmax-set of the (possibly summed) posterior table, by enumeration."""
-    post, z = condition_brute(joint, observed)
-    axes = tuple(i for i in range(joint.ndim) if i not in mask_keep)
-    table = post.sum(axis=axes) if axes else post
-    return table, z
+def positive_evidence(data, objs, joint, max_size):
+    """Observed factors (at most ``max_size``) and outcome indices of positive probability."""
+    n = len(objs)
+    sample = data.draw(st.sampled_from(list(zip(*np.nonzero(joint > 0)))))
+    seen = data.draw(st.lists(st.integers(0, n - 1), unique=True, max_size=max_size))
+    return {i: int(sample[i]) for i in seen}
 
 
 @settings(max_examples=25)
@@ -205,10 +205,7 @@ def test_most_probable_explanation_matches_brute_force(backend, net, data):
     objs, parents, tables = net
     joint = brute(objs, parents, tables)
     n = len(objs)
-    support = list(zip(*np.nonzero(joint > 0)))
-    sample = data.draw(st.sampled_from(support))
-    seen = data.draw(st.lists(st.integers(0, n - 1), unique=True, max_size=n - 1))
-    observed = {i: int(sample[i]) for i in seen}
+    observed = positive_evidence(data, objs, joint, n - 1)
     state = build(objs, parents, tables, backend)
     evidence = {i: objs[i].values[v] for i, v in observed.items()}
     outcome, prob = mc.most_probable(state, evidence)
@@ -271,10 +268,7 @@ def test_every_query_matches_the_dense_joint(backend, net, data):
     joint = brute(objs, parents, tables)
     n = len(objs)
     state = build(objs, parents, tables, backend)
-    support = list(zip(*np.nonzero(joint > 0)))
-    sample = data.draw(st.sampled_from(support))
-    seen = data.draw(st.lists(st.integers(0, n - 1), unique=True, max_size=n))
-    observed = {i: int(sample[i]) for i in seen}
+    observed = positive_evidence(data, objs, joint, n)
     evidence = {i: objs[i].values[v] for i, v in observed.items()}
     post, z = condition_brute(joint, observed)
     check_equal(mc.condition(state, evidence).array, post / z, backend)

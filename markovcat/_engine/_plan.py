@@ -120,14 +120,11 @@ class Plan:
     steps: tuple[Step, ...]
     root: int  # the node holding the result (-1: nothing to contract)
     out_wires: tuple[int, ...]  # the root's wires
-    out_shape: tuple[int, ...]  # the final output's shape (after arranging)
     arrange: tuple | None  # (einsum, extra operands) that places points and diagonals
     scale_axes: tuple[tuple[int, ...] | None, ...]  # per node: axes a rescale maxes over
     backward: tuple[tuple[Backward, ...], ...]  # per step, for the adjoint pass
     reads: tuple[tuple[int, Einsum], ...]  # per free cod factor: (node, marginal einsum)
     layout: tuple[tuple[int, int, int], ...]  # per cod factor: (0, read, 0) or (1, slot, size)
-    wire_of: tuple[int, ...]  # per cod factor, its wire
-    slot_of: dict[int, int]
     at_risk: tuple[int, ...]  # operands whose entries may all be tiny (sliced, effects)
     largest: int
     flops: float
@@ -285,14 +282,11 @@ def _build(wiring: tuple, q: Query) -> Plan:
         tuple(steps),
         root,
         free_out,
-        out_shape,
         arrange,
         tuple(scale_axes),
         tuple(backward),
         tuple(reads),
         tuple(layout),
-        tuple(cod_w),
-        slot_of,
         tuple(i for i, o in enumerate(operands) if o.slicer or o.kind == "effect"),
         largest,
         flops,
