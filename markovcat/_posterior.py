@@ -166,8 +166,9 @@ def most_probable(
         state, Query(observed=positions, maximize=targets), evidence=values
     )
     wires = _engine.network(state).cod_wires
-    observed = dict(zip(positions, values, strict=True))
-    index = {p: observed[p] if p in observed else found[wires[p]] for p in targets}
+    for p, v in zip(positions, values, strict=True):  # observed wires, copies included
+        found[wires[p]] = v
+    index = {p: found[wires[p]] for p in targets}
     outcome = tuple(factors[p].outcomes[index[p]] for p in targets)
     table, log_z = _engine.run(state, Query(observed=positions, normalize="all"), evidence=values)
     check_positive(log_z, state, evidence)

@@ -520,3 +520,25 @@ def test_exact_long_chain_is_exact():
         )
         == 0
     )
+
+
+def test_most_probable_with_copied_factors_and_latent_variables():
+    X, Y, Z = mc.Obj("X", ("a", "b", "c")), mc.Obj("Y", 2), mc.Obj("Z", 2)
+    px = np.array([0.2, 0.5, 0.3])
+    fy = np.array([[0.9, 0.1], [0.3, 0.7], [0.5, 0.5]])
+    gz = np.array([[0.6, 0.4], [0.1, 0.9], [0.8, 0.2]])
+    p = mc.state(X, px)
+    copies = p >> mc.copy(X, 3)  # one wire, three factors
+    assert mc.most_probable(copies) == (("b", "b", "b"), pytest.approx(0.5))
+    assert mc.most_probable(copies, {0: "c"}) == (("c", "c", "c"), pytest.approx(1.0))
+    f, g = mc.kernel(X, Y, fy), mc.kernel(X, Z, gz)
+
+    @mc.program(mc.I, Y @ Z)
+    def latent():  # X is summed out: it is not a factor of the state
+        x = p()
+        return f(x), g(x)
+
+    joint = np.einsum("x,xy,xz->yz", px, fy, gz)
+    post = joint[1] / joint[1].sum()
+    outcome, prob = mc.most_probable(latent, {0: 1})
+    assert outcome == (1, int(np.argmax(post))) and prob == pytest.approx(post.max(), rel=1e-12)
