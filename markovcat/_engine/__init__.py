@@ -38,7 +38,10 @@ def prepare(d: Diagram, query: Query) -> tuple[Network, Plan]:
     """The network of ``d`` and the plan of ``query`` on it, memory-checked before any
     table is touched (the limit is read on every call: it may change)."""
     net = network(d)
-    p = plan(net.wiring, query)
+    known = d.__dict__.setdefault("_plans", {})  # skips hashing the wiring on repeat queries
+    p = known.get(query)
+    if p is None:
+        p = known[query] = plan(net.wiring, query)
     if p.largest > config.max_elements:
         raise MemoryLimitError(
             f"this query on {describe(d)} : {describe(d.dom)} → {describe(d.cod)} would "
