@@ -48,7 +48,11 @@ def check_tolerance(atol: Any, where: str) -> float:
     >>> check_tolerance(1e-9, "mc.allclose")
     1e-09
     """
-    if isinstance(atol, bool) or not isinstance(atol, numbers.Real) or not 0 <= float(atol) < math.inf:
+    if (
+        isinstance(atol, bool)
+        or not isinstance(atol, numbers.Real)
+        or not 0 <= float(atol) < math.inf
+    ):
         raise InvalidArgumentError(
             f"{where}: expected a finite tolerance atol >= 0, given {atol!r:.80}"
         )

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import markovcat as mc
 from markovcat import _engine
-from markovcat._engine import _einsum, _plan
+from markovcat._engine import _einsum, _order
 
 
 @st.composite
@@ -267,7 +267,7 @@ def test_batched_matrix_product_contractions_match_brute_force(backend, net, dat
 
 def test_better_path_optimiser_gives_the_same_answers(monkeypatch):
     plain = [np.asarray(m.array) for m in mc.posterior_marginals(asia(), {"dysp": "yes"})]
-    monkeypatch.setattr(_plan, "HARD_FLOPS", -1.0)  # always try the better optimiser
+    monkeypatch.setattr(_order, "HARD_FLOPS", -1.0)  # always try the better optimiser
     _engine.clear_cache()
     try:
         better = [np.asarray(m.array) for m in mc.posterior_marginals(asia(), {"dysp": "yes"})]

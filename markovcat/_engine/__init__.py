@@ -31,7 +31,8 @@ from .._errors import MemoryLimitError
 from ..backends import ops
 from . import _run
 from ._network import Network, network
-from ._plan import _LOCK, LARGE, Plan, Query, clear_cache, plan
+from ._order import LARGE
+from ._plan import _LOCK, Plan, Query, clear_cache, plan
 
 
 def prepare(d: Diagram, query: Query) -> tuple[Network, Plan]:

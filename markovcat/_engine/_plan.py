@@ -10,7 +10,7 @@ network's table-free wiring and a query into a :class:`Plan`:
    deleted and ``f >> delete == delete`` (naturality of delete) — the barren nodes.
 2. **Observe.** Observed wires are sliced out of every table they touch, so they vanish
    from the network and the plan serves every outcome of the same evidence pattern.
-3. **Order.** Sum-product plans take the cheaper of two orders: ``opt_einsum``'s
+3. **Order** (``_order``). Sum-product plans take the cheaper of two orders: opt_einsum's
    (exhaustive search on small networks, greedy beyond, and a seeded random-greedy
    refinement where greedy is expensive) and variable elimination in greedy min-size order
    (what junction-tree engines do; far better than pairwise greedy on munin-like
@@ -28,27 +28,15 @@ network's table-free wiring and a query into a :class:`Plan`:
 
 from __future__ import annotations
 
-import heapq
 import math
-import random
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 import opt_einsum as oe
 
 from ._einsum import Einsum, expression
-
-#: Networks with more tensors than this are ordered by the linear-time greedy search alone.
-LARGE = 1500
-
-#: Above this many multiply-adds for the best order found, on networks of at most
-#: ``REFINE`` tensors, a seeded random-greedy search (``PATH_REPEATS`` trials) looks for a
-#: cheaper one, once per plan.
-HARD_FLOPS = 1e7
-PATH_REPEATS = 64
-REFINE = 400
+from ._order import Step, _size, _sym, _union, best_order
 
 NORMALIZE = ("none", "all", "rows")
 
@@ -87,17 +75,6 @@ class Operand:
     ref: int  # position among the kept leaves, effect number, or size for "ones"
     slicer: tuple[tuple[int, int], ...]
     diag: Einsum | None
-
-
-@dataclass(frozen=True)
-class Step:
-    """``node = op(children)``: an einsum, then a max over ``max_axis`` if it is set."""
-
-    node: int
-    children: tuple[int, ...]
-    expr: Einsum
-    max_axis: int | None = None
-    wire: int = -1  # the wire a max-product step eliminates
 
 
 @dataclass(frozen=True)
@@ -162,14 +139,6 @@ def clear_cache() -> None:
         _CACHE.clear()
 
 
-def _sym(wires: Sequence[int]) -> str:
-    return "".join(oe.get_symbol(w) for w in wires)
-
-
-def _size(sizes: Sequence[int], wires: Sequence[int]) -> int:
-    return math.prod(sizes[w] for w in wires)
-
-
 def _build(wiring: tuple, q: Query) -> Plan:
     indices, n_dom, dom_w, cod_w, sizes = wiring
     if q.normalize not in NORMALIZE:  # pragma: no cover - internal callers only
@@ -228,23 +197,9 @@ def _build(wiring: tuple, q: Query) -> Plan:
             terms.append((w,))
     n_ops = len(terms)
     # 3. order the contraction
-    every = list(dict.fromkeys(w for t in terms for w in t))
-    if q.maximize is not None:
-        summed = [w for w in every if w not in set(maxed)]
-        ssa = _elimination(terms, summed, list(maxed), sizes)
-        steps, node_terms = _steps(terms, ssa, free_out, sizes, set(maxed))
-    else:  # opt_einsum's order or variable elimination, whichever is cheaper
-        candidates = [[(ids, -1) for ids in _order(terms, free_out, sizes, False)]]
-        if len(terms) > 2:
-            summed = [w for w in every if w not in set(free_out)]
-            candidates.append(_elimination(terms, summed, [], sizes))
-        built = [_steps(terms, ssa, free_out, sizes, set()) for ssa in candidates]
-        best = min(built, key=lambda b: _cost(b[0], b[1], sizes))
-        if _cost(*best, sizes)[0] > HARD_FLOPS and len(terms) <= REFINE:  # worth a search
-            ssa = [(ids, -1) for ids in _order(terms, free_out, sizes, True)]
-            built = [best, _steps(terms, ssa, free_out, sizes, set())]
-            best = min(built, key=lambda b: _cost(b[0], b[1], sizes))
-        steps, node_terms = best
+    steps, node_terms = best_order(
+        terms, free_out, sizes, maxed if q.maximize is not None else None
+    )
     root = len(node_terms) - 1 if node_terms else -1
     # 4. the adjoint pass, for every marginal at once
     backward: list[tuple[Backward, ...]] = [() for _ in steps]
@@ -291,156 +246,6 @@ def _build(wiring: tuple, q: Query) -> Plan:
         largest,
         flops,
     )
-
-
-def _cost(steps: list[Step], node_terms: list[tuple[int, ...]], sizes: Sequence[int]) -> tuple:
-    """(multiply-adds, largest tensor) of a list of steps: the order to beat."""
-    unions = [_size(sizes, _union(node_terms, st.children)) for st in steps]
-    big = [u for u, st in zip(unions, steps) if len(st.children) > 2]
-    return sum(unions), max([*(_size(sizes, t) for t in node_terms), *big, 1])
-
-
-def _union(node_terms: Any, children: Sequence[int]) -> tuple[int, ...]:
-    """The wires of ``children`` (a list or dict of terms), in first-seen order."""
-    return tuple(dict.fromkeys(w for c in children for w in node_terms[c]))
-
-
-# ---- contraction orders ---------------------------------------------------------------
-def _order(
-    terms: list[tuple[int, ...]], out: tuple[int, ...], sizes: Sequence[int], refine: bool
-) -> list:
-    """An SSA contraction path for a sum-product contraction (deterministic): opt_einsum's
-    ``auto`` (greedy beyond LARGE tensors), or with ``refine`` its seeded random greedy."""
-    if len(terms) <= 1:
-        return [(0,)] if terms else []
-    inputs = [frozenset(t) for t in terms]
-    output = frozenset(out)
-    size_dict = dict(enumerate(sizes))
-    if len(terms) > LARGE:
-        return list(oe.paths.ssa_greedy_optimize(inputs, output, size_dict))
-    if not refine:
-        return oe.paths.linear_to_ssa(oe.paths.auto(inputs, output, size_dict))
-    state = random.getstate()  # RandomGreedy seeds the global generator per trial
-    try:
-        trial = oe.RandomGreedy(max_repeats=PATH_REPEATS, parallel=False)
-        return oe.paths.linear_to_ssa(trial(inputs, output, size_dict))
-    finally:
-        random.setstate(state)
-
-
-#: In an SSA path: the step keeps every wire (a partial product inside a bucket).
-KEEP = -2
-
-
-def _elimination(
-    terms: list[tuple[int, ...]], summed: list[int], maxed: list[int], sizes: Sequence[int]
-) -> list:
-    """Variable elimination: summed wires first, then maximised ones, each phase in greedy
-    min-size order. A bucket of several tables is multiplied pairwise, smallest first
-    (each product is rescaled by the executor), and its last product eliminates the wire."""
-    factors: dict[int, tuple[int, ...]] = dict(enumerate(terms))
-    holders: dict[int, set[int]] = {}
-    for n, t in factors.items():
-        for w in t:
-            holders.setdefault(w, set()).add(n)
-    nxt = len(terms)
-    ssa: list = []
-
-    def bucket(ids: list[int], wire: int) -> tuple[int, ...]:
-        """Append the pairwise products of ``ids``; the last one eliminates ``wire``."""
-        nonlocal nxt
-        pool = [(_size(sizes, factors[n]), n) for n in ids]
-        heapq.heapify(pool)
-        while len(pool) > 2:
-            (_, a), (_, b) = heapq.heappop(pool), heapq.heappop(pool)
-            factors[nxt] = _union(factors, (a, b))
-            ssa.append(((a, b), KEEP))
-            heapq.heappush(pool, (_size(sizes, factors[nxt]), nxt))
-            nxt += 1
-        last = tuple(sorted(n for _, n in pool))
-        result = tuple(v for v in _union(factors, last) if v != wire)
-        ssa.append((last, wire))
-        factors[nxt] = result
-        nxt += 1
-        return result
-
-    for phase in (summed, maxed):
-        todo = set(phase)
-
-        def cost(w: int) -> int:
-            return _size(sizes, _union(factors, sorted(holders[w])))
-
-        heap = [(cost(w), w) for w in phase]
-        heapq.heapify(heap)
-        while heap:
-            c, w = heapq.heappop(heap)
-            if w not in todo:
-                continue
-            now = cost(w)
-            if now != c:  # stale entry: push back with the current cost
-                heapq.heappush(heap, (now, w))
-                continue
-            todo.discard(w)
-            ids = sorted(holders.pop(w))
-            for n in ids:
-                for v in factors[n]:
-                    if v != w:
-                        holders[v].discard(n)
-            result = bucket(ids, w)
-            for n in ids:
-                factors.pop(n)
-            for v in result:
-                holders[v].add(nxt - 1)
-                if v in todo:
-                    heapq.heappush(heap, (cost(v), v))
-    consumed = {c for ids, _ in ssa for c in ids}
-    rest = sorted(n for n in factors if n not in consumed)
-    if len(rest) != 1 or not ssa:
-        bucket(rest, -1)  # multiply what is left (scalars, or the output's tables) into one
-    return ssa
-
-
-def _steps(
-    terms: list[tuple[int, ...]], ssa: list, out: tuple[int, ...], sizes, maxed: set[int]
-) -> tuple[list[Step], list[tuple[int, ...]]]:
-    """Turn an SSA path of ``(children, eliminated wire or -1)`` into steps (reference
-    counts keep this linear in the length of the path)."""
-    if not terms:
-        return [], []
-    count: dict[int, int] = {}
-    for t in [*terms, out]:
-        for w in t:
-            count[w] = count.get(w, 0) + 1
-    node_terms = list(terms)
-    steps: list[Step] = []
-    for k, (ids, wire) in enumerate(ssa):
-        ids = tuple(ids)
-        union = _union(node_terms, ids)
-        for c in ids:
-            for w in node_terms[c]:
-                count[w] -= 1
-        if k == len(ssa) - 1:
-            result = tuple(out)
-        elif wire == KEEP:  # a partial product: every wire stays
-            result = union
-        elif wire >= 0:  # variable elimination: exactly this wire goes
-            result = tuple(w for w in union if w != wire)
-        else:
-            result = tuple(w for w in union if count[w] > 0)
-        for w in result:
-            count[w] += 1
-        shapes = [tuple(sizes[w] for w in node_terms[c]) for c in ids]
-        lhs = ",".join(_sym(node_terms[c]) for c in ids)
-        node = len(node_terms)
-        if wire in maxed:  # max-product: keep the eliminated wire last, then maximise it
-            expr = expression(f"{lhs}->{_sym((*result, wire))}", shapes)
-            steps.append(Step(node, ids, expr, len(result), wire))
-        else:
-            steps.append(Step(node, ids, expression(f"{lhs}->{_sym(result)}", shapes), None, wire))
-        node_terms.append(result)
-    if node_terms[-1] != tuple(out) or not steps:  # pragma: no cover - last step is the output
-        raise AssertionError("internal error: the contraction does not end in the output")
-    return steps, node_terms
 
 
 def _adjoint(
@@ -535,4 +340,4 @@ def _arrangement(
     return expression(",".join(terms) + "->" + _sym(out), shapes), tuple(extras)
 
 
-__all__ = ["LARGE", "Plan", "Query", "clear_cache", "plan"]
+__all__ = ["Plan", "Query", "clear_cache", "plan"]
