@@ -36,7 +36,6 @@ class Config:
 
     row_atol: float = 1e-5
     max_elements: int = 2**27
-    optimize: str = "auto"
 
 
 config = Config()
