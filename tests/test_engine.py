@@ -542,3 +542,14 @@ def test_most_probable_with_copied_factors_and_latent_variables():
     post = joint[1] / joint[1].sum()
     outcome, prob = mc.most_probable(latent, {0: 1})
     assert outcome == (1, int(np.argmax(post))) and prob == pytest.approx(post.max(), rel=1e-12)
+
+
+def test_most_probable_under_jit_is_a_clear_error(jax):
+    X = mc.Obj("X", 2)
+
+    def best(p):
+        return mc.most_probable(mc.state(X, p))[1]
+
+    with pytest.raises(mc.BackendError, match="outside jax.jit"):
+        jax.jit(best)(jax.numpy.array([0.3, 0.7]))
+    assert best(jax.numpy.array([0.3, 0.7])) == pytest.approx(0.7)

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from .._errors import BackendError
 from ..backends import ops
 from ._plan import _LOCK, Plan
 
@@ -226,7 +227,13 @@ def maximum(
     for st, fn in zip(reversed(plan.steps), reversed(c.forward), strict=True):
         if st.max_axis is None:
             continue
-        union = np.asarray(ops.to_numpy(ops.wrap(lead, fn(*[values[ch] for ch in st.children]))))
+        union = ops.wrap(lead, fn(*[values[ch] for ch in st.children]))
+        if not ops.is_concrete(union):
+            raise BackendError(
+                "mc.most_probable returns outcomes, which a JAX trace cannot give: call it "
+                "outside jax.jit/grad/vmap"
+            )
+        union = np.asarray(union)  # exact tables stay exact: ties are decided exactly
         result = plan.terms[st.node]
         row = union[tuple(assignment[w] for w in result)]
         assignment[st.wire] = int(np.argmax(row))
