@@ -106,7 +106,8 @@ def run(
     lead = _lead(net, tables, vectors, backend)
     if p.root < 0:  # nothing to contract: the unit, or points only
         table = ops.ones(lead, tuple(net.sizes[w] for w in p.out_wires))
-        return _run._arrange(p, _run.compiled(p, lead), table, list(evidence)), ops.log(lead)
+        log_one = ops.log(ops.ones(lead, ()))  # log 1 = 0 on the query's backend
+        return _run._arrange(p, _run.compiled(p, lead), table, list(evidence)), log_one
     return _jitted(p, "contraction", lead)(lead, tables, vectors, list(evidence))
 
 
@@ -132,9 +133,10 @@ def argmax(d: Diagram, query: Query, *, evidence: Sequence[int] = ()) -> tuple[d
 
 
 def cost(d: Diagram, query: Query | None = None) -> dict[str, float]:
-    """Largest tensor (entries) and flop count of ``query`` (default: evaluating ``d``)."""
+    """Largest tensor (entries) and flop count of ``query`` (default: evaluating ``d``, as
+    ``mc.evaluate`` does: nothing pruned)."""
     net = network(d)
-    q = query or Query(keep=tuple(range(len(net.cod_wires))))
+    q = query or Query(keep=tuple(range(len(net.cod_wires))), prune=False)
     p = plan(net.wiring, q)
     return {"largest": p.largest, "flops": p.flops, "kernels": len(p.kept)}
 

@@ -51,10 +51,17 @@ def _size(sizes: Sequence[int], wires: Sequence[int]) -> int:
     return math.prod(sizes[w] for w in wires)
 
 
-def _cost(steps: list[Step], node_terms: list[tuple[int, ...]], sizes: Sequence[int]) -> tuple:
-    """(multiply-adds, largest tensor) of a list of steps: the order to beat."""
+def _cost(
+    steps: list[Step],
+    node_terms: list[tuple[int, ...]],
+    sizes: Sequence[int],
+    maximizing: bool = False,
+) -> tuple:
+    """(multiply-adds, largest tensor) of a list of steps: the order to beat. A bucket of
+    several tables may build partial products up to its union; a max-product step builds
+    its union before maximising."""
     unions = [_size(sizes, _union(node_terms, st.children)) for st in steps]
-    big = [u for u, st in zip(unions, steps) if len(st.children) > 2]
+    big = [u for u, st in zip(unions, steps) if maximizing or len(st.children) > 2]
     return sum(unions), max([*(_size(sizes, t) for t in node_terms), *big, 1])
 
 

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 import opt_einsum as oe
 
 from ._einsum import Einsum, expression
-from ._order import Step, _size, _sym, _union, best_order
+from ._order import Step, _cost, _size, _sym, best_order
 
 NORMALIZE = ("none", "all", "rows")
 
@@ -205,30 +205,23 @@ def _build(wiring: tuple, q: Query) -> Plan:
     backward: list[tuple[Backward, ...]] = [() for _ in steps]
     reads: list[tuple[int, Einsum]] = []
     layout: list[tuple[int, int, int]] = []
-    extra_sizes = [_size(sizes, t) for t in node_terms]
+    grad_sizes: list[int] = []
     if q.marginals:
         backward, reads, layout, grad_sizes = _adjoint(
             steps, node_terms, n_ops, free_cod, cod_w, slot_of, sizes, root
         )
-        extra_sizes += grad_sizes
-    # 5. rescaling axes and the final arrangement
+    # 5. rescaling axes, the final arrangement, and the size of every pass
     row_w = set(dom_w) | {cod_w[p] for p in q.rows}
-    scale_axes: list[tuple[int, ...] | None] = []
-    for t in node_terms:
-        if q.normalize == "rows":
-            scale_axes.append(tuple(a for a, w in enumerate(t) if w not in row_w))
-        else:
-            scale_axes.append(None)
-    out_shape = tuple(sizes[s[1]] if s[0] == "wire" else s[2] for s in spec)
+    scale_axes = [
+        tuple(a for a, w in enumerate(t) if w not in row_w) if q.normalize == "rows" else None
+        for t in node_terms
+    ]
     arrange = None
     if not (q.marginals or q.maximize is not None):
         arrange = _arrangement(spec, free_out, sizes)
-    largest = max([*extra_sizes, math.prod(out_shape), 1])
-    flops = float(sum(_size(sizes, _union(node_terms, st.children)) for st in steps))
-    # max-product steps build the union before maximising; a bucket of several tables may
-    # build partial products up to its union
-    unions = [st for st in steps if q.maximize is not None or len(st.children) > 2]
-    largest = max([largest, *(_size(sizes, _union(node_terms, st.children)) for st in unions)])
+    out_size = math.prod(sizes[s[1]] if s[0] == "wire" else s[2] for s in spec)
+    flops, largest = _cost(steps, node_terms, sizes, q.maximize is not None)
+    largest = max([largest, *grad_sizes, out_size])
     return Plan(
         q,
         tuple(kept),
@@ -244,7 +237,7 @@ def _build(wiring: tuple, q: Query) -> Plan:
         tuple(layout),
         tuple(i for i, o in enumerate(operands) if o.slicer or o.kind == "effect"),
         largest,
-        flops,
+        float(flops),
     )
 
 
