@@ -35,7 +35,7 @@ import numpy as np
 import opt_einsum as oe
 
 import markovcat as mc
-from markovcat._bif import structure
+from markovcat.io import structure
 
 NETWORKS = ["asia", "child", "alarm", "hepar2", "win95pts", "pathfinder", "andes"]
 BIG = ["barley", "diabetes", "munin"]

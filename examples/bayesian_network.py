@@ -47,7 +47,7 @@ def main() -> None:
             print(f"  {factor.name:<6} {float(m.array[0]):.4f}")
 
     # the joint posterior of the two lung diseases: are they competing explanations?
-    joint = mc.posterior(net, ["tub", "lung"], evidence)
+    joint = mc.posterior(net, evidence, keep=["tub", "lung"])
     print("\nP(tub, lung | evidence):")
     print(joint.array.round(4))
 

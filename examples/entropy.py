@@ -29,7 +29,7 @@ for D, closed, name in (
     (mc.Renyi(0), mc.renyi_entropy(p, 2), "Rényi of order 2"),
     (mc.TotalVariation, mc.gini_simpson(p), "Gini–Simpson"),
 ):
-    value = mc.entropy(p, D)
+    value = mc.entropy(p, divergence=D)
     print(f"entropy(p, {D!r}) = {value:.6f}   ({name}: {closed:.6f})")
     assert abs(value - closed) < 1e-12
     assert abs(D(lhs, rhs) - value) < 1e-12  # literally the divergence of the two diagrams
@@ -76,7 +76,7 @@ class Hellinger2(mc.SumDivergence):
         return (ops.power(a, 0.5) - ops.power(b, 0.5)) ** 2 / 2
 
 
-h = mc.entropy(p, Hellinger2())
+h = mc.entropy(p, divergence=Hellinger2())
 print(
     "Hellinger² entropy =",
     round(h, 6),

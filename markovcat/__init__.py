@@ -17,13 +17,11 @@ from __future__ import annotations
 import sys as _sys
 
 from . import _display, backends  # noqa: F401  (_display gives diagrams their HTML)
-from ._bif import BifFormatError, bayesian_network, read_bif, write_bif
 from ._compare import allclose
 from ._compile import contraction_cost, evaluate, network
 from ._config import config
 from ._diagram import Box, Diagram, copy, delete, identity, rewire, swap
 from ._divergence import KL, Divergence, Renyi, SumDivergence, TotalVariation
-from ._draw import Drawing  # also gives every diagram .draw() and .to_tikz()
 from ._equation import Equation
 from ._errors import (
     BackendError,
@@ -40,6 +38,7 @@ from ._errors import (
     ZeroProbabilityError,
 )
 from ._free import free_equal
+from ._independence import conditional_mutual_information, conditional_product, independent
 from ._inference import almost_surely_equal, bayes_invert, condition, disintegrate, marginal
 from ._information import (
     conditional_entropy,
@@ -52,10 +51,19 @@ from ._information import (
 from ._interpret import interpret
 from ._kernel import Kernel, deterministic, kernel, kernel_from_logits, state
 from ._objects import Bool, I, Obj, Product, product
-from ._persist import PersistenceError, load, save
 from ._posterior import likelihood, log_evidence, most_probable, posterior, posterior_marginals
 from ._program import Wire, program
+from ._separation import d_separated, independencies
+from ._sufficiency import (
+    is_ancillary,
+    is_complete,
+    is_sufficient,
+    minimal_sufficient_statistic,
+)
 from ._version import __version__
+from .drawing import Drawing  # also gives every diagram .draw() and .to_tikz()
+from .io import BifFormatError, PersistenceError, dumps, load, loads, read_bif, save, write_bif
+from .models import bayesian_network
 
 __all__ = [
     "__version__",
@@ -95,6 +103,16 @@ __all__ = [
     "disintegrate",
     "bayes_invert",
     "almost_surely_equal",
+    # independence and sufficiency (Fritz; Cho–Jacobs)
+    "independent",
+    "conditional_product",
+    "conditional_mutual_information",
+    "d_separated",
+    "independencies",
+    "is_sufficient",
+    "minimal_sufficient_statistic",
+    "is_ancillary",
+    "is_complete",
     # information
     "Divergence",
     "SumDivergence",
@@ -127,6 +145,8 @@ __all__ = [
     # persistence
     "save",
     "load",
+    "dumps",
+    "loads",
     # Bayesian networks
     "read_bif",
     "write_bif",

@@ -15,6 +15,7 @@ import numpy as np
 from . import backends
 from ._compile import evaluate
 from ._config import check_tolerance
+from ._deprecation import keyword_only
 from ._diagram import Diagram
 from ._errors import MarkovCatError, TypeMismatchError
 from .backends import ops
@@ -28,7 +29,8 @@ def tables(f: Diagram, g: Diagram) -> tuple[Any, Any]:
     return ops.to_numpy(a), ops.to_numpy(b)  # a JAX tracer raises BackendError here
 
 
-def allclose(f: Diagram, g: Diagram, atol: float = 1e-8) -> bool:
+@keyword_only("atol")
+def allclose(f: Diagram, g: Diagram, *, atol: float = 1e-8) -> bool:
     """True when ``f`` and ``g`` have the same type and entries within ``atol``
     (exactly equal when both are exact sympy kernels).
 

@@ -13,9 +13,10 @@ f >> copy(Y) >> (g @ id(Y))
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ._config import check_tolerance
 from ._errors import InvalidObjectError, MemoryLimitError, TypeMismatchError, UnknownOutcomeError
@@ -441,11 +442,66 @@ def _strip_identities(d: Diagram) -> Diagram:
     return parts[0] if len(parts) == 1 else Seq(tuple(parts))
 
 
+W = TypeVar("W")
+
+#: The wiring generators: terms that only move wires.
+_WIRING = (Identity, Copy, Delete, Swap)
+
+
+def route(d: Diagram, wires: list[W]) -> list[W]:
+    """How a wiring generator moves the wires entering it: identity passes them, copy
+    repeats them, delete drops them, swap puts the right-hand ones first.
+
+    >>> import markovcat as mc
+    >>> route(mc.swap(mc.Bool, mc.Bool @ mc.Bool), ["a", "b", "c"])
+    ['b', 'c', 'a']
+    """
+    if isinstance(d, Identity):
+        return wires
+    if isinstance(d, Copy):
+        return wires * d.n
+    if isinstance(d, Delete):
+        return []
+    if isinstance(d, Swap):
+        k = len(d.left.factors)
+        return wires[k:] + wires[:k]
+    raise TypeError(f"route: {type(d).__name__} is not a wiring generator")
+
+
+def thread(d: Diagram, wires: list[W], generator: Callable[[Diagram, list[W]], list[W]]) -> list[W]:
+    """The wires leaving ``d`` when ``wires`` (one per domain factor) enter it: the one
+    walk over the terms, shared by the contraction engine, the free normal form and the
+    drawing. Composites are walked in order and side by side, wiring generators
+    :func:`route` the wires, every other term (a box, a kernel) is handed to
+    ``generator(term, its input wires)``, which returns its output wires.
+
+    >>> import markovcat as mc
+    >>> f = mc.Box("f", mc.Bool, mc.Bool)
+    >>> thread(mc.copy(mc.Bool) >> (f @ mc.identity(mc.Bool)), ["x"], lambda g, w: [g.name + w[0]])
+    ['fx', 'x']
+    """
+    if isinstance(d, Seq):
+        for part in d.parts:
+            wires = thread(part, wires, generator)
+        return wires
+    if isinstance(d, Par):
+        out: list[W] = []
+        i = 0
+        for part in d.parts:
+            k = len(part.dom.factors)
+            out += thread(part, wires[i : i + k], generator)
+            i += k
+        return out
+    if isinstance(d, _WIRING):
+        return route(d, wires)
+    return generator(d, wires)
+
+
 def is_structural(d: Diagram) -> bool:
     """True for identities, copies, deletes, swaps and composites of them only."""
     if isinstance(d, (Seq, Par)):
         return all(is_structural(p) for p in d.parts)
-    return isinstance(d, (Identity, Copy, Delete, Swap))
+    return isinstance(d, _WIRING)
 
 
 __all__ = [
@@ -463,5 +519,7 @@ __all__ = [
     "delete",
     "identity",
     "rewire",
+    "route",
     "swap",
+    "thread",
 ]

@@ -24,10 +24,10 @@ from typing import Any
 from ._compare import allclose
 from ._compile import evaluate
 from ._diagram import Diagram
-from ._draw import layout, side_by_side
 from ._errors import TypeMismatchError
 from ._free import free_equal, normal_form
 from ._interpret import interpret
+from .drawing import layout, side_by_side
 
 
 class Equation:

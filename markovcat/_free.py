@@ -27,7 +27,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
-from ._diagram import Copy, Delete, Diagram, Identity, Par, Seq, Swap
+from ._diagram import Diagram, thread
 from ._errors import TypeMismatchError
 from ._objects import Object
 
@@ -83,32 +83,6 @@ class _Hypergraph:
         return outs
 
 
-def _thread(h: _Hypergraph, d: Diagram, wires: list[int]) -> list[int]:
-    """The wires leaving ``d`` when ``wires`` enter it (iterative over ``Seq``)."""
-    if isinstance(d, Seq):
-        for part in d.parts:
-            wires = _thread(h, part, wires)
-        return wires
-    if isinstance(d, Par):
-        out: list[int] = []
-        i = 0
-        for part in d.parts:
-            k = len(part.dom.factors)
-            out += _thread(h, part, wires[i : i + k])
-            i += k
-        return out
-    if isinstance(d, Identity):
-        return wires
-    if isinstance(d, Copy):
-        return wires * d.n
-    if isinstance(d, Delete):
-        return []
-    if isinstance(d, Swap):
-        k = len(d.left.factors)
-        return wires[k:] + wires[:k]
-    return h.add(d, wires)  # a generator: mc.Box, a concrete kernel, or another leaf
-
-
 def normal_form(d: Diagram) -> NormalForm:
     """The canonical form of ``d`` in the free Markov category (cached on ``d``).
 
@@ -128,7 +102,7 @@ def normal_form(d: Diagram) -> NormalForm:
     if cached is not None:
         return cached
     h = _Hypergraph(len(d.dom.factors))
-    cod_wires = _thread(h, d, list(range(len(d.dom.factors))))
+    cod_wires = thread(d, list(range(len(d.dom.factors))), h.add)
 
     # Walk back from the codomain, breadth first, inputs in order. A box is reached iff
     # one of its outputs leads to the codomain, so unreached boxes are exactly the

@@ -27,6 +27,7 @@ from . import _engine
 from ._compare import tables
 from ._compile import contract
 from ._config import check_tolerance
+from ._deprecation import keyword_only
 from ._diagram import Diagram, copy, describe, identity
 from ._engine import Query
 from ._errors import TypeMismatchError, ZeroProbabilityError
@@ -44,11 +45,15 @@ def _diagram(d: object, fn: str, what: str = "joint") -> Diagram:
     return d
 
 
+def _listed(keys: Sequence[Any] | Any) -> list[Any]:
+    """A factor selection as a list: one position or name, or a list or tuple of them."""
+    return list(keys) if isinstance(keys, (list, tuple)) else [keys]
+
+
 def _positions(d: Diagram, keys: Sequence[Any] | Any, fn: str) -> list[int]:
-    keys = list(keys) if isinstance(keys, (list, tuple)) else [keys]
-    out = [factor_position(d.cod, k) for k in keys]
+    out = [factor_position(d.cod, k) for k in _listed(keys)]
     if len(set(out)) != len(out):
-        raise TypeMismatchError(f"mc.{fn}: factor positions must be distinct, given {keys}")
+        raise TypeMismatchError(f"mc.{fn}: factor positions must be distinct, given {keys!r}")
     return out
 
 
@@ -64,9 +69,7 @@ def marginal(joint: Diagram, keep: Sequence[int] | int) -> Kernel:
     [0.3, 0.7]
     """
     joint = _diagram(joint, "marginal")
-    keep = [
-        factor_position(joint.cod, k) for k in (keep if isinstance(keep, (list, tuple)) else [keep])
-    ]
+    keep = [factor_position(joint.cod, k) for k in _listed(keep)]
     cod = product(*(joint.cod.factors[k] for k in keep))
     return Kernel._trusted(joint.dom, cod, contract(joint, keep=keep), None)
 
@@ -152,7 +155,8 @@ def condition(
     become point masses, so positions stay stable) or a predicate kernel ``cod → mc.Bool``
     observed as ``True``. With ``keep`` (positions or names), only the posterior marginal
     of those factors is returned — one contraction, without the joint, however many wires
-    the diagram has. Evidence of probability 0 raises :class:`ZeroProbabilityError`.
+    the diagram has (a factor listed twice comes out copied). Evidence of probability 0
+    raises :class:`ZeroProbabilityError`.
 
     >>> import markovcat as mc
     >>> D, T = mc.Obj("D", ("healthy", "ill")), mc.Obj("T", ("neg", "pos"))
@@ -170,7 +174,7 @@ def condition(
         )
     X = state.cod
     n = len(X.factors)
-    target = list(range(n)) if keep is None else _positions(state, keep, "condition")
+    target = list(range(n)) if keep is None else [factor_position(X, k) for k in _listed(keep)]
     if isinstance(evidence, Diagram):
         pred = evidence
         if pred.dom != X or pred.cod != Bool:
@@ -216,7 +220,8 @@ def check_positive(log_z: Any, state: Diagram, evidence: Any) -> None:
         )
 
 
-def almost_surely_equal(f: Diagram, g: Diagram, prior: Diagram, atol: float = 1e-8) -> bool:
+@keyword_only("atol")
+def almost_surely_equal(f: Diagram, g: Diagram, prior: Diagram, *, atol: float = 1e-8) -> bool:
     """Whether ``f`` and ``g`` agree on every input of positive ``prior`` probability.
 
     >>> import markovcat as mc

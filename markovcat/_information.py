@@ -12,7 +12,7 @@ joints would be large it uses the divergence's equal contraction over ``X`` alon
 
 >>> import markovcat as mc
 >>> p = mc.state(mc.Obj("X", 4), [0.25] * 4)
->>> mc.entropy(p, base=2), mc.gini_simpson(p), round(mc.entropy(p, mc.Renyi(0)), 6)
+>>> mc.entropy(p, base=2), mc.gini_simpson(p), round(mc.entropy(p, divergence=mc.Renyi(0)), 6)
 (2.0, 0.75, 1.386294)
 """
 
@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from ._deprecation import keyword_only
 from ._diagram import Diagram, copy
 from ._divergence import (
     KL,
@@ -76,12 +77,13 @@ def _divergence(d: Any, fn: str) -> Divergence:
     return d
 
 
+@keyword_only("divergence", "prior", "base")
 def entropy(
     f: Diagram,
+    *,
     divergence: Divergence = KL,
     prior: Diagram | None = None,
     base: Any = None,
-    *,
     route: str = "auto",
 ) -> Any:
     """How far ``f`` is from deterministic: ``D(copy∘f, (f ⊗ f)∘copy)``.
@@ -94,7 +96,7 @@ def entropy(
 
     >>> import markovcat as mc
     >>> coin = mc.state(mc.Bool, [0.5, 0.5])
-    >>> mc.entropy(coin, base=2), mc.entropy(coin, mc.TotalVariation)
+    >>> mc.entropy(coin, base=2), mc.entropy(coin, divergence=mc.TotalVariation)
     (1.0, 0.5)
     """
     f = _diagram(f, "entropy", "f")
@@ -136,7 +138,8 @@ def _underflowed(value: Any) -> bool:
         return False
 
 
-def shannon_entropy(p: Diagram, base: Any = None) -> Any:
+@keyword_only("base")
+def shannon_entropy(p: Diagram, *, base: Any = None) -> Any:
     """The closed form ``−Σ p log p`` (with ``0 log 0 = 0``).
 
     >>> import markovcat as mc
@@ -148,7 +151,8 @@ def shannon_entropy(p: Diagram, base: Any = None) -> Any:
     return finish(const(t, 0) - arr(ops.asum(plogq(t, t), None)), base)
 
 
-def renyi_entropy(p: Diagram, order: Any, base: Any = None) -> Any:
+@keyword_only("base")
+def renyi_entropy(p: Diagram, order: Any, *, base: Any = None) -> Any:
     """The closed form of Rényi entropy ``log(Σ p^β) / (1 − β)`` of order ``β`` in [0, ∞].
 
     ``β = 0`` is the log of the support size, ``β = 1`` Shannon entropy and ``β = inf`` the
@@ -164,7 +168,7 @@ def renyi_entropy(p: Diagram, order: Any, base: Any = None) -> Any:
     (t,) = tables(_state(p, "renyi_entropy"))
     pos = ops.positive(t)
     if beta == 1:
-        return shannon_entropy(p, base)
+        return shannon_entropy(p, base=base)
     if beta == math.inf:
         return finish(-safe_log(arr(ops.amax(t, None))), base)
     if beta == 0:
@@ -177,7 +181,8 @@ def renyi_entropy(p: Diagram, order: Any, base: Any = None) -> Any:
     return finish(arr(value + const(s, 0)), base)  # + 0: no −0.0
 
 
-def gini_simpson(p: Diagram, base: Any = None) -> Any:
+@keyword_only("base")
+def gini_simpson(p: Diagram, *, base: Any = None) -> Any:
     """The Gini–Simpson index ``1 − Σ p²`` (no logarithm: ``base=`` is an error).
 
     >>> import markovcat as mc
@@ -189,8 +194,9 @@ def gini_simpson(p: Diagram, base: Any = None) -> Any:
     return finish(arr(1 - arr(ops.asum(arr(t * t), None))), None)
 
 
+@keyword_only("divergence", "base")
 def mutual_information(
-    joint: Diagram, split: int = 1, divergence: Divergence = KL, base: Any = None
+    joint: Diagram, split: int = 1, *, divergence: Divergence = KL, base: Any = None
 ) -> Any:
     """``D(joint, marginal_A ⊗ marginal_B)`` where the first ``split`` factors form ``A``.
 
@@ -222,7 +228,8 @@ def mutual_information(
     return finish(arr(s[0] - s[1] - s[2]), base)
 
 
-def conditional_entropy(f: Diagram, prior: Diagram, base: Any = None) -> Any:
+@keyword_only("base")
+def conditional_entropy(f: Diagram, prior: Diagram, *, base: Any = None) -> Any:
     """``H(X | A) = Σ_a prior(a) H(f(a))`` for ``f : A → X``, as one contraction.
 
     It equals ``entropy(f, prior=prior)``, without building the ``A ⊗ X ⊗ X`` joints.

@@ -26,13 +26,14 @@ from typing import Any
 import numpy as np
 
 from . import _engine
+from ._deprecation import renamed, warn
 from ._diagram import Diagram
 from ._engine import Query
 from ._errors import TypeMismatchError, ZeroProbabilityError
 from ._evidence import factor_position
-from ._inference import check_positive, observe
+from ._inference import check_positive, condition, observe
 from ._kernel import Kernel
-from ._objects import I, product
+from ._objects import I
 from .backends import ops
 
 
@@ -82,30 +83,36 @@ def posterior_marginals(state: Diagram, evidence: Mapping[Any, Any] | None = Non
     return [Kernel._trusted(I, f, m, None) for f, m in zip(factors, margs, strict=True)]
 
 
+@renamed(query="keep")
 def posterior(
-    state: Diagram, query: Sequence[Any] | Any, evidence: Mapping[Any, Any] | None = None
+    state: Diagram,
+    evidence: Mapping[Any, Any] | Diagram | None = None,
+    keep: Sequence[Any] | Any | None = None,
 ) -> Kernel:
-    """The posterior of the factors ``query`` (a position or name, or a list) given evidence.
+    """The posterior of the factors ``keep`` (a position or name, or a list; all factors
+    when omitted) given ``evidence``: :func:`condition` with the evidence optional.
 
     The joint posterior of the listed factors, as a state on their product in the order
-    given (a factor listed twice is copied; an observed one is a point mass); only the
-    kernels upstream of the query and the evidence are contracted.
+    given (an observed one is a point mass); only the kernels upstream of ``keep`` and the
+    evidence are contracted. 0.1's order ``posterior(state, query, evidence)`` still works,
+    with a :class:`DeprecationWarning`.
 
     >>> import markovcat as mc
     >>> D, T = mc.Obj("D", ("healthy", "ill")), mc.Obj("T", ("neg", "pos"))
     >>> joint = mc.state(D, [0.99, 0.01]) >> mc.copy(D) >> (
     ...     mc.identity(D) @ mc.kernel(D, T, [[0.95, 0.05], [0.1, 0.9]]))
-    >>> mc.posterior(joint, "D", {"T": "pos"}).array.round(4).tolist()
+    >>> mc.posterior(joint, {"T": "pos"}, keep="D").array.round(4).tolist()
     [0.8462, 0.1538]
     """
+    if evidence is not None and not isinstance(evidence, (Mapping, Diagram)):
+        # 0.1 spelling: posterior(state, query, evidence)
+        warn(
+            "mc.posterior(state, query, evidence): the order (state, evidence, keep=...) is "
+            "the one of mc.condition; the old order"
+        )
+        evidence, keep = keep, evidence
     state = _state(state, "posterior")
-    qpos = _positions(state, query)
-    positions, values = observe(state, evidence)
-    table, log_z = _engine.run(
-        state, Query(keep=qpos, observed=positions, normalize="all"), evidence=values
-    )
-    check_positive(log_z, state, evidence)
-    return Kernel._trusted(I, product(*(state.cod.factors[p] for p in qpos)), table, None)
+    return condition(state, {} if evidence is None else evidence, keep)
 
 
 def log_evidence(state: Diagram, evidence: Mapping[Any, Any] | None = None) -> Any:

@@ -27,8 +27,8 @@ PROVIDERS = {
     "evaluate": "markovcat._compile",
     "apply": "markovcat._program",
     "html": "markovcat._display",
-    "draw": "markovcat._draw",
-    "tikz": "markovcat._draw",
+    "draw": "markovcat.drawing",
+    "tikz": "markovcat.drawing",
 }
 
 

@@ -6,7 +6,8 @@ optimization* (arXiv:2503.23340):
 
 - :func:`entropy_rate` ``H(P) = Σ_x π(x) H(P(x, ·))`` and :func:`kl_rate`
   ``D_π(P‖Q) = Σ_x π(x) KL(P(x, ·) ‖ Q(x, ·))``;
-- :func:`project`, the π-weighted projection ``P^(S)`` onto the coordinates ``S``: the
+- :func:`project`, the π-weighted projection ``P^(S)`` onto the coordinates ``S`` (the
+  argument ``keep`` of every function here): the
   marginal on ``(x_S, y_S)`` of the joint ``π(x) P(x, y)``, disintegrated on ``x_S``;
 - distances to factorizability ``D_π(P ‖ P^(S) ⊗ P^(−S))``, to independence
   ``D_{π_S}(P^(S) ‖ ⊗_{i∈S} P^(i))`` and to stationarity ``D_{π_S}(P^(S) ‖ Π_S)``;
@@ -40,6 +41,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ._compile import contract, evaluate
+from ._deprecation import keyword_only, renamed
 from ._diagram import Diagram, copy, delete, identity, rewire
 from ._divergence import KL, arr, const
 from ._errors import InformationError, InvalidArgumentError, TypeMismatchError
@@ -128,7 +130,8 @@ def _check_stationary(M: Any, pi: Any, X: Object, atol: float) -> None:
 # ---- rates and projections ---------------------------------------------------------------------
 
 
-def entropy_rate(P: Diagram, pi: Diagram, base: Any = None) -> Any:
+@keyword_only("base")
+def entropy_rate(P: Diagram, pi: Diagram, *, base: Any = None) -> Any:
     """``H(P) = Σ_x π(x) H(P(x, ·))``, the π-weighted conditional entropy of one step.
 
     >>> import markovcat as mc
@@ -138,10 +141,11 @@ def entropy_rate(P: Diagram, pi: Diagram, base: Any = None) -> Any:
     1.0
     """
     P = _endo(P, "entropy_rate")
-    return conditional_entropy(P, _law(pi, P.dom, "entropy_rate"), base)
+    return conditional_entropy(P, _law(pi, P.dom, "entropy_rate"), base=base)
 
 
-def kl_rate(P: Diagram, Q: Diagram, pi: Diagram, base: Any = None) -> Any:
+@keyword_only("base")
+def kl_rate(P: Diagram, Q: Diagram, pi: Diagram, *, base: Any = None) -> Any:
     """``D_π(P‖Q) = Σ_x π(x) KL(P(x, ·) ‖ Q(x, ·))``: ``mc.KL(P, Q, prior=π)``.
 
     >>> import markovcat as mc
@@ -214,7 +218,9 @@ def _chain_args(P: Any, pi: Any, S: Any, fn: str) -> tuple[Diagram, Diagram, lis
     return P, _law(pi, P.dom, fn), _subset(P.dom, S, fn)
 
 
-def distance_to_factorizability(P: Diagram, pi: Diagram, S: Any, base: Any = None) -> Any:
+@renamed(S="keep")
+@keyword_only("base")
+def distance_to_factorizability(P: Diagram, pi: Diagram, keep: Any, *, base: Any = None) -> Any:
     """``D_π(P ‖ P^(S) ⊗ P^(−S))``, the product put back in the chain's coordinate order.
 
     >>> import markovcat as mc
@@ -224,7 +230,7 @@ def distance_to_factorizability(P: Diagram, pi: Diagram, S: Any, base: Any = Non
     >>> chains.distance_to_factorizability(f @ f, mc.state(B @ B, [1/9, 2/9, 2/9, 4/9]), [1])
     0.0
     """
-    P, pi, S = _chain_args(P, pi, S, "distance_to_factorizability")
+    P, pi, S = _chain_args(P, pi, keep, "distance_to_factorizability")
     X = P.dom
     R = [i for i in range(len(X.factors)) if i not in S]
     if not S or not R:
@@ -233,7 +239,9 @@ def distance_to_factorizability(P: Diagram, pi: Diagram, S: Any, base: Any = Non
     return KL(P, Q, prior=pi, base=base)
 
 
-def distance_to_independence(P: Diagram, pi: Diagram, S: Any, base: Any = None) -> Any:
+@renamed(S="keep")
+@keyword_only("base")
+def distance_to_independence(P: Diagram, pi: Diagram, keep: Any, *, base: Any = None) -> Any:
     """``D_{π_S}(P^(S) ‖ ⊗_{i∈S} P^(i))``: how far the coordinates in ``S`` move dependently.
 
     >>> import markovcat as mc
@@ -243,12 +251,14 @@ def distance_to_independence(P: Diagram, pi: Diagram, S: Any, base: Any = None) 
     >>> round(chains.distance_to_independence(swap, mc.state(B @ B, [0.25] * 4), [0, 1]), 6)
     1.386294
     """
-    P, pi, S = _chain_args(P, pi, S, "distance_to_independence")
+    P, pi, S = _chain_args(P, pi, keep, "distance_to_independence")
     Q = functools.reduce(operator.matmul, (project(P, pi, [i]) for i in S), project(P, pi, []))
     return KL(project(P, pi, S), Q, prior=_marginal(pi, S), base=base)
 
 
-def distance_to_stationarity(P: Diagram, pi: Diagram, S: Any, base: Any = None) -> Any:
+@renamed(S="keep")
+@keyword_only("base")
+def distance_to_stationarity(P: Diagram, pi: Diagram, keep: Any, *, base: Any = None) -> Any:
     """``D_{π_S}(P^(S) ‖ Π_S)`` with ``Π_S = delete >> π_S`` (every row the law ``π_S``).
 
     It is the mutual information of ``x_S`` and ``y_S`` in one stationary step.
@@ -259,7 +269,7 @@ def distance_to_stationarity(P: Diagram, pi: Diagram, S: Any, base: Any = None) 
     >>> chains.distance_to_stationarity(P, chains.stationary(P), [0])
     0.0
     """
-    P, pi, S = _chain_args(P, pi, S, "distance_to_stationarity")
+    P, pi, S = _chain_args(P, pi, keep, "distance_to_stationarity")
     PS, piS = project(P, pi, S), _marginal(pi, S)
     return KL(PS, delete(PS.dom) >> piS, prior=piS, base=base)
 
@@ -267,7 +277,9 @@ def distance_to_stationarity(P: Diagram, pi: Diagram, S: Any, base: Any = None) 
 # ---- subset selection --------------------------------------------------------------------------
 
 
-def projected_entropy_rate(P: Diagram, pi: Diagram, S: Any, base: Any = None) -> Any:
+@renamed(S="keep")
+@keyword_only("base")
+def projected_entropy_rate(P: Diagram, pi: Diagram, keep: Any, *, base: Any = None) -> Any:
     """``H(P^(S))`` under ``π_S``: the entropy rate of the projected chain.
 
     >>> import markovcat as mc
@@ -277,8 +289,8 @@ def projected_entropy_rate(P: Diagram, pi: Diagram, S: Any, base: Any = None) ->
     >>> chains.projected_entropy_rate(f @ f, mc.state(B @ B, [0.25] * 4), [1], base=2)
     1.0
     """
-    P, pi, S = _chain_args(P, pi, S, "projected_entropy_rate")
-    return conditional_entropy(project(P, pi, S), _marginal(pi, S), base)
+    P, pi, S = _chain_args(P, pi, keep, "projected_entropy_rate")
+    return conditional_entropy(project(P, pi, S), _marginal(pi, S), base=base)
 
 
 #: Named objectives of :func:`greedy_subset` and whether each is maximised by default

@@ -1,9 +1,10 @@
 """Write the gallery notebooks from their cell sources (keeps them reviewable as code).
 
-Run: python notebooks/make_notebooks.py
+Run: python notebooks/make_notebooks.py [NAME.ipynb ...]
 """
 
 import pathlib
+import sys
 
 import nbformat
 
@@ -101,8 +102,83 @@ notebook("07_jax_and_exact.ipynb", [
 ])
 
 
-def main() -> None:
+notebook("08_independence_and_sufficiency.ipynb", [
+    ("md", "# 8. Independence and sufficiency\n\nThe statistics half of Fritz's synthetic probability: "
+           "conditional independence as an equation of string diagrams, the semi-graphoid laws and two "
+           "rules that are not laws, d-separation on the *asia* network, and sufficient statistics for "
+           "coin tosses. Exact tables give exact answers."),
+    ("code", "import itertools\nfrom fractions import Fraction\n\nimport numpy as np\nimport markovcat as mc\nfrom markovcat import laws\n\n"
+             "Rain = mc.Obj('Rain', ('no', 'yes'))\nSprinkler = mc.Obj('Sprinkler', ('off', 'on'))\nWet = mc.Obj('Wet', ('dry', 'wet'))\n"
+             "net = mc.bayesian_network([\n    mc.state(Rain, [Fraction(4, 5), Fraction(1, 5)]),\n"
+             "    mc.state(Sprinkler, [Fraction(3, 5), Fraction(2, 5)]),\n"
+             "    mc.kernel(Rain @ Sprinkler, Wet, [[1, 0], [Fraction(1, 10), Fraction(9, 10)], [Fraction(1, 5), Fraction(4, 5)], [0, 1]]),\n])\n"
+             "net.draw()"),
+    ("md", "## Conditional independence is an equation of diagrams\n\n`A ⊥ B | C` says the joint equals its "
+           "*conditional product* `marginal on C >> copy >> (A|C ⊗ id ⊗ B|C)`. Rain and the sprinkler are "
+           "independent, until we see the grass wet (explaining away)."),
+    ("code", "print(mc.independent(net, 'Rain', 'Sprinkler'), mc.independent(net, 'Rain', 'Sprinkler', given='Wet'))\n"
+             "product = mc.conditional_product(net, 'Rain', 'Sprinkler', given='Wet')\n"
+             "assert mc.allclose(mc.marginal(net, [0, 2]), mc.marginal(product, [0, 2]))  # same A⊗C marginal\n"
+             "assert not mc.allclose(net, product)\n"
+             "mc.conditional_mutual_information(net, 'Rain', 'Sprinkler', given='Wet')"),
+    ("md", "The conditional mutual information is exact here, and equals `H(A,C) + H(B,C) − H(A,B,C) − H(C)`."),
+    ("code", "H = lambda *f: mc.shannon_entropy(mc.marginal(net, list(f)))\n"
+             "cmi = mc.conditional_mutual_information(net, 0, 1, given=2)\n"
+             "assert abs(float(cmi) - float(H(0, 2) + H(1, 2) - H(0, 1, 2) - H(2))) < 1e-12\nfloat(cmi)"),
+    ("md", "## The semi-graphoid laws, and two rules that are not laws\n\nSymmetry, decomposition, weak union "
+           "and contraction hold in every Markov category with conditionals; `markovcat.laws` checks them on "
+           "joints built to satisfy their premises."),
+    ("code", "for _ in range(20):\n    joint, a, b, d, c = laws.independent_joints(backend='sympy').example()\n"
+             "    laws.check_ci_decomposition(joint, a, b, d, c)\n    laws.check_ci_weak_union(joint, a, b, d, c)\n"
+             "    laws.check_ci_contraction(joint, a, b, d, c)\nprint('the laws held on 20 exact joints')"),
+    ("md", "*Composition* fails even for a strictly positive joint: `A` is the exclusive or of two fair coins, "
+           "flipped with probability 0.1. `A` is independent of each coin, not of the pair."),
+    ("code", "B = mc.Obj('B', 2)\ncoin = mc.state(B, [0.5, 0.5])\n"
+             "noisy_xor = mc.deterministic(B @ B, B, lambda x, y: x ^ y) >> mc.kernel(B, B, [[0.9, 0.1], [0.1, 0.9]])\n\n"
+             "@mc.program(mc.I, B @ B @ B)\ndef exclusive_or():\n    x, y = coin(), coin()\n    return noisy_xor(x, y), x, y\n\n"
+             "print(mc.independent(exclusive_or, 0, 1), mc.independent(exclusive_or, 0, 2), mc.independent(exclusive_or, 0, [1, 2]))\n"
+             "exclusive_or.draw()"),
+    ("md", "*Intersection* needs positivity: three copies of one coin satisfy `A ⊥ B | D` and `A ⊥ D | B`, not `A ⊥ B D`."),
+    ("code", "copies = coin >> mc.copy(B, 3)\n"
+             "print(mc.independent(copies, 0, 1, given=2), mc.independent(copies, 0, 2, given=1), mc.independent(copies, 0, [1, 2]))\n"
+             "copies.draw()"),
+    ("md", "## d-separation on the asia network\n\n`mc.d_separated` reads independence off the wiring; "
+           "whatever the tables, d-separation implies `mc.independent`."),
+    ("code", "V = {n: mc.Obj(n, ('yes', 'no')) for n in ['asia', 'tub', 'smoke', 'lung', 'bronc', 'either', 'xray', 'dysp']}\n"
+             "rng = np.random.default_rng(0)\n"
+             "def cpt(child, *parents):\n    dom = mc.product(*(V[p] for p in parents))\n"
+             "    return mc.kernel(dom, V[child], rng.dirichlet([1, 1], size=dom.size).reshape(*dom.shape, 2), name=child)\n\n"
+             "asia = mc.bayesian_network([mc.state(V['asia'], [0.01, 0.99]), cpt('tub', 'asia'), mc.state(V['smoke'], [0.5, 0.5]),\n"
+             "    cpt('lung', 'smoke'), cpt('bronc', 'smoke'), cpt('either', 'tub', 'lung'), cpt('xray', 'either'), cpt('dysp', 'bronc', 'either')])\n"
+             "for a, b, given in [('tub', 'smoke', []), ('tub', 'smoke', ['dysp']), ('xray', 'dysp', ['either']), ('asia', 'dysp', ['tub'])]:\n"
+             "    sep = mc.d_separated(asia, a, b, given)\n    assert not sep or mc.independent(asia, a, b, given)\n"
+             "    print(f'{a} ⊥ {b} | {given}: d-separated {sep}, independent {mc.independent(asia, a, b, given)}')"),
+    ("code", "mc.independencies(asia)"),
+    ("md", "## Sufficient statistics for coin tosses\n\nFour tosses of a coin of unknown bias θ. The number of "
+           "heads is sufficient (the tosses can be rebuilt from it without knowing θ), the first toss is not, "
+           "and the minimal sufficient statistic — outcomes with proportional likelihoods merged — is the count."),
+    ("code", "thetas = [Fraction(1, 5), Fraction(1, 2), Fraction(7, 10)]\nTheta = mc.Obj('θ', tuple(map(str, thetas)))\n"
+             "Bit = mc.Obj('Bit', (0, 1))\ntosses = mc.product(*[Bit] * 4)\n"
+             "table = np.array([[np.prod([t if b else 1 - t for b in x]) for x in itertools.product((0, 1), repeat=4)] for t in thetas],\n"
+             "                 dtype=object).reshape(3, 2, 2, 2, 2)\nf = mc.kernel(Theta, tosses, table)\n"
+             "count = mc.deterministic(tosses, mc.Obj('heads', 5), lambda *x: sum(x))\n"
+             "first = mc.deterministic(tosses, Bit, lambda *x: x[0])\n"
+             "print(mc.is_sufficient(f, count), mc.is_sufficient(f, first))\n"
+             "minimal = mc.minimal_sufficient_statistic(f)\nclasses = {}\n"
+             "for x in itertools.product((0, 1), repeat=4):\n"
+             "    classes.setdefault(minimal.array[x].tolist().index(1), []).append(''.join(map(str, x)))\nlist(classes.values())"),
+    ("md", "## Speed\n\n`python benchmarks/independence.py` (ratios measured side by side in one run; the closing note "
+           "of the release gives the figures): `mc.independent` on a joint of 2^20 outcomes runs at about 0.7× a "
+           "hand-written numpy check, `mc.conditional_mutual_information` at about 0.08× dit's, and `mc.d_separated` "
+           "answers on a 1,000-node network in about 5 ms."),
+])
+
+
+def main(names: list[str]) -> None:
+    """Write every notebook, or only those named on the command line."""
     for name, cells in NOTEBOOKS.items():
+        if names and name not in names:
+            continue
         nb = nbformat.v4.new_notebook()
         nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
         nb.cells = [nbformat.v4.new_markdown_cell(src) if kind == "md" else nbformat.v4.new_code_cell(src) for kind, src in cells]
@@ -110,4 +186,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

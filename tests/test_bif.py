@@ -199,7 +199,8 @@ def test_write_to_a_path_and_of_a_plain_joint(tmp_path):
     t = np.array([[0.1, 0.2, 0.0], [0.0, 0.0, 0.7]])
     joint = mc.state(A @ B, t)
     f = tmp_path / "j.bif"
-    mc.write_bif(joint, f)
+    assert mc.write_bif(joint, f) is None  # to a file: nothing back, as mc.save
+    assert f.read_text() == mc.write_bif(joint)  # no path: the text, as mc.save(obj)
     back = mc.read_bif(f)
     np.testing.assert_allclose(back.array, t, atol=1e-15)
     assert "probability ( B | A )" in f.read_text()

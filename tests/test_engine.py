@@ -70,7 +70,7 @@ def test_long_hmm_all_marginals_match_scaled_forward_backward(T):
     assert loglik < -600  # P(obs) is far below what float64 holds to full precision
     np.testing.assert_allclose(mc.log_evidence(model, evidence), loglik, rtol=1e-12)
     for t in (0, T // 2, T - 1):
-        np.testing.assert_allclose(mc.posterior(model, 2 * t, evidence).array, post[t], rtol=1e-10)
+        np.testing.assert_allclose(mc.posterior(model, evidence, keep=2 * t).array, post[t], rtol=1e-10)
         np.testing.assert_allclose(
             mc.condition(model, evidence, keep=[2 * t]).array, post[t], rtol=1e-10
         )
@@ -83,13 +83,13 @@ def test_ten_thousand_steps_of_evidence(long_hmm):
     hidden = np.array([got[2 * t].array for t in range(len(obs))])
     np.testing.assert_allclose(hidden, post, rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(mc.log_evidence(model, evidence), loglik, rtol=1e-11)
-    np.testing.assert_allclose(mc.posterior(model, 0, evidence).array, post[0], rtol=1e-9)
+    np.testing.assert_allclose(mc.posterior(model, evidence, keep=0).array, post[0], rtol=1e-9)
 
 
 def test_the_joint_of_two_distant_hidden_states_matches_a_brute_force_chain():
     T = 400
     model, evidence, (init, A, B, obs) = hmm_case(T, seed=3)
-    got = mc.posterior(model, [0, 2 * (T - 1)], evidence).array
+    got = mc.posterior(model, evidence, keep=[0, 2 * (T - 1)]).array
     # P(h0, hT | obs) ∝ init(h0) B(h0, o0) · [Π_t A diag(B[:, o_t])] (h0, hT), rescaled
     M = np.diag(init * B[:, obs[0]])
     for t in range(1, T):
@@ -109,7 +109,7 @@ def test_independent_factors_all_but_one_observed(n):
     want = float(np.sum(np.log(probs[np.arange(1, n), seen[1:]])))
     assert want < -745  # the product of the observed probabilities underflows
     np.testing.assert_allclose(mc.log_evidence(state, evidence), want, rtol=1e-12)
-    np.testing.assert_allclose(mc.posterior(state, 0, evidence).array, probs[0], rtol=1e-12)
+    np.testing.assert_allclose(mc.posterior(state, evidence, keep=0).array, probs[0], rtol=1e-12)
     np.testing.assert_allclose(mc.condition(state, evidence, keep=[0]).array, probs[0], rtol=1e-12)
     if n <= 300:
         got = mc.posterior_marginals(state, evidence)
@@ -166,7 +166,7 @@ def test_subnormal_likelihoods_keep_their_digits(backend, col):
     assert 0.5 * col[0] < 2.3e-308  # prior × likelihood leaves the normal range
     got = mc.condition(joint, {1: 1}, keep=[0]).array
     np.testing.assert_allclose(np.asarray(got), want, rtol=1e-12)
-    np.testing.assert_allclose(np.asarray(mc.posterior(joint, 0, {1: 1}).array), want, rtol=1e-12)
+    np.testing.assert_allclose(np.asarray(mc.posterior(joint, {1: 1}, keep=0).array), want, rtol=1e-12)
     margs = mc.posterior_marginals(joint, {1: 1})
     np.testing.assert_allclose(np.asarray(margs[0].array), want, rtol=1e-12)
     inverse = mc.bayes_invert(f, p).matrix
@@ -275,7 +275,7 @@ def test_every_query_matches_the_dense_joint(backend, net, data):
     keep = data.draw(st.lists(st.integers(0, n - 1), unique=True, min_size=1, max_size=n))
     axes = tuple(i for i in range(n) if i not in keep)
     want = np.transpose(post.sum(axis=axes) if axes else post, np.argsort(np.argsort(keep)))
-    check_equal(mc.posterior(state, keep, evidence).array, want / z, backend)
+    check_equal(mc.posterior(state, evidence, keep=keep).array, want / z, backend)
     check_equal(mc.condition(state, evidence, keep=keep).array, want / z, backend)
     marg = joint.sum(axis=axes) if axes else joint
     check_equal(
@@ -306,7 +306,7 @@ def _queries(net):
     ev = {"dysp": "yes", "smoke": "no"}
     return {
         "condition": lambda: mc.condition(net, ev, keep=["lung"]).array,
-        "posterior": lambda: mc.posterior(net, ["lung", "bronc"], ev).array,
+        "posterior": lambda: mc.posterior(net, ev, keep=["lung", "bronc"]).array,
         "marginals": lambda: np.array([m.array for m in mc.posterior_marginals(net, ev)]),
         "marginal": lambda: mc.marginal(net, [3, 4]).array,
         "log_evidence": lambda: np.array(mc.log_evidence(net, ev)),
@@ -392,7 +392,7 @@ def test_every_query_under_jit_and_vmap(jax):
         joint = prior >> mc.copy(X) >> (mc.identity(X) @ mc.kernel(X, Y, f))
         return (
             mc.condition(joint, {1: 1}, keep=[0]).array,
-            mc.posterior(joint, 0, {1: 1}).array,
+            mc.posterior(joint, {1: 1}, keep=0).array,
             mc.posterior_marginals(joint, {1: 1})[0].array,
             mc.marginal(joint, [1]).array,
             mc.bayes_invert(mc.kernel(X, Y, f), prior).matrix,
@@ -455,7 +455,7 @@ def test_the_guard_refuses_huge_outputs_before_allocating():
     tracemalloc.start()
     try:
         with pytest.raises(mc.MemoryLimitError, match="2\\*\\*30|1,073,741,824"):
-            mc.posterior(s, [0] * 30)
+            mc.posterior(s, keep=[0] * 30)
         with pytest.raises(mc.MemoryLimitError):
             mc.condition(functools.reduce(lambda a, b: a @ b, [s] * 30), {0: True})
         _, peak = tracemalloc.get_traced_memory()

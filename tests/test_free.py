@@ -44,7 +44,7 @@ def random_kernels(seed: int = 0, backend: str | None = None) -> dict[str, mc.Ke
         table = rng.dirichlet(np.ones(b.cod.size), size=b.dom.size)
         if backend == "sympy":  # exact rationals, rows summing to exactly 1
             w = rng.integers(1, 6, size=(b.dom.size, b.cod.size))
-            table = laws._rational_table(w)
+            table = laws.strategies._rational_table(w)
         out[b.name] = mc.kernel(b.dom, b.cod, table, name=b.name, backend=backend)
     return out
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 import markovcat as mc
 from markovcat import laws
 from markovcat._diagram import Box, Copy, Delete, Identity, Par, Seq, Swap
-from markovcat._persist import dumps, loads
+from markovcat.io import dumps, loads
 
 X = mc.Obj("X", ("a", "b"))
 Y = mc.Obj("Y", (0, 1, 2))
@@ -68,7 +68,8 @@ def same_diagram(a, b):
 
 def roundtrip(x, tmp_path, **kw):
     path = tmp_path / "x.json"
-    mc.save(x, path)
+    assert mc.save(x, path) is None  # to a file: nothing back
+    assert path.read_text(encoding="utf-8") == mc.save(x) == mc.dumps(x)  # no path: the text
     return mc.load(path, **kw)
 
 

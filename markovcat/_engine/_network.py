@@ -13,11 +13,9 @@ domain): walking the leaves backwards finds the barren ones.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
-from .._diagram import Box, Copy, Delete, Diagram, Identity, Par, Seq, Swap
+from .._diagram import Box, Diagram, thread
 from .._errors import TypeMismatchError, UninterpretedBoxError
 from .._kernel import Kernel
 
@@ -62,26 +60,15 @@ class _Builder:
 
     def wire(self, d: Diagram, wires: list[int]) -> list[int]:
         """Thread the wires ``wires`` (one index per dom factor) through ``d``."""
-        rule = _RULES.get(type(d))
-        if rule is None:
-            rule = next((r for t, r in _RULES.items() if isinstance(d, t)), _unknown)
-        return rule(self, d, wires)
+        return thread(d, wires, self.generator)
 
-
-def _seq(b: _Builder, d: Seq, wires: list[int]) -> list[int]:
-    for part in d.parts:
-        wires = b.wire(part, wires)
-    return wires
-
-
-def _par(b: _Builder, d: Par, wires: list[int]) -> list[int]:
-    out: list[int] = []
-    i = 0
-    for part in d.parts:
-        k = len(part.dom.factors)
-        out += b.wire(part, wires[i : i + k])
-        i += k
-    return out
+    def generator(self, d: Diagram, wires: list[int]) -> list[int]:
+        """A kernel becomes a tensor on fresh output indices; a symbolic box is an error."""
+        if isinstance(d, Kernel):
+            return _leaf(self, d, wires)
+        if isinstance(d, Box):
+            return _box(self, d, wires)
+        return _unknown(self, d, wires)
 
 
 def _leaf(b: _Builder, d: Kernel, wires: list[int]) -> list[int]:
@@ -89,11 +76,6 @@ def _leaf(b: _Builder, d: Kernel, wires: list[int]) -> list[int]:
     b.leaves.append(d)
     b.indices.append((*wires, *outs))
     return outs
-
-
-def _swap(b: _Builder, d: Swap, wires: list[int]) -> list[int]:
-    k = len(d.left.factors)
-    return wires[k:] + wires[:k]
 
 
 def _box(b: _Builder, d: Box, wires: list[int]) -> list[int]:
@@ -105,19 +87,6 @@ def _box(b: _Builder, d: Box, wires: list[int]) -> list[int]:
 
 def _unknown(b: _Builder, d: Diagram, wires: list[int]) -> list[int]:
     raise TypeMismatchError(f"cannot compile {d!r}: not a markovcat diagram")
-
-
-#: How each kind of term acts on the list of wire indices.
-_RULES: dict[type, Callable[[_Builder, Any, list[int]], list[int]]] = {
-    Seq: _seq,
-    Par: _par,
-    Kernel: _leaf,
-    Identity: lambda b, d, wires: wires,
-    Copy: lambda b, d, wires: wires * d.n,
-    Delete: lambda b, d, wires: [],
-    Swap: _swap,
-    Box: _box,
-}
 
 
 def network(d: Diagram) -> Network:

@@ -61,6 +61,9 @@ reshape = _primitive("reshape", "reshape(x, shape).")
 transpose = _primitive("transpose", "transpose(x, axes).")
 take = _primitive("take", "take(x, index, axis).")
 stack = _primitive("stack_like", "stack_like(like, arrays, axis).")
+rank = _primitive(
+    "rank", "rank(a, atol): rank of a matrix; exact: exactly, floats: singular values > atol."
+)
 solve = _primitive(
     "solve", "solve(a, b): x with a @ x = b for square a; ValueError when a is singular."
 )

@@ -157,6 +157,9 @@ def _(a, b):
     return _exact(np.array([sympy.simplify(v) for v in x], dtype=object).reshape(b.shape))
 
 
+d.rank.register(ExactArray, float)(
+    lambda a, atol: int(sympy.Matrix(np.asarray(a, dtype=object)).rank()) if a.size else 0
+)
 d.where.register(ExactArray, object, object, object)(
     lambda like, c, a, b: _exact(
         np.where(c, np.asarray(a, dtype=object), np.asarray(b, dtype=object))

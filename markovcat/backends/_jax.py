@@ -70,6 +70,9 @@ d.transpose.register(_A, tuple)(lambda x, axes: jnp.transpose(x, axes))
 d.take.register(_A, int, int)(lambda x, i, axis: jnp.take(x, i, axis=axis))
 d.stack.register(_A, list, int)(lambda like, xs, axis: jnp.stack(xs, axis=axis))
 d.solve.register(_A, _A)(lambda a, b: jnp.linalg.solve(a, b))
+d.rank.register(_A, float)(
+    lambda a, atol: jnp.sum(jnp.linalg.svd(a, compute_uv=False) > atol) if a.size else 0
+)
 d.where.register(_A, object, object, object)(lambda like, c, a, b: jnp.where(c, a, b))
 d.xlogy.register(_A, _A)(lambda x, y: jax.scipy.special.xlogy(x, y))
 d.xlogy.register(_A, np.ndarray)(lambda x, y: jax.scipy.special.xlogy(x, y))

@@ -106,6 +106,7 @@ d.transpose.register(_F, tuple)(lambda x, axes: np.transpose(x, axes))
 d.take.register(_F, int, int)(lambda x, i, axis: np.take(x, i, axis=axis))
 d.stack.register(_F, list, int)(lambda like, xs, axis: np.stack(xs, axis=axis))
 d.solve.register(_F, np.ndarray)(lambda a, b: np.linalg.solve(a, b))
+d.rank.register(_F, float)(lambda a, atol: int(np.linalg.matrix_rank(a, tol=atol)) if a.size else 0)
 d.where.register(_F, object, object, object)(lambda like, c, a, b: np.where(c, a, b))
 
 

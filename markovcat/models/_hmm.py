@@ -1,23 +1,12 @@
-"""Ready-made model diagrams built from kernels.
-
->>> import markovcat as mc
->>> from markovcat.models import hidden_markov_model
->>> H, O = mc.Obj("H", 2), mc.Obj("O", 2)
->>> init = mc.state(H, [0.5, 0.5])
->>> step = mc.kernel(H, H, [[0.9, 0.1], [0.2, 0.8]])
->>> emit = mc.kernel(H, O, [[0.7, 0.3], [0.1, 0.9]])
->>> hmm = hidden_markov_model(init, step, emit, 3)
->>> print(hmm.cod)
-H ⊗ O ⊗ H ⊗ O ⊗ H ⊗ O
-"""
+"""The hidden Markov model ``I → H ⊗ O ⊗ H ⊗ O ⊗ …`` unrolled for a number of steps."""
 
 from __future__ import annotations
 
-from ._config import config
-from ._diagram import Diagram
-from ._errors import MemoryLimitError, TypeMismatchError
-from ._objects import I, product
-from ._program import program
+from .._config import config
+from .._diagram import Diagram
+from .._errors import MemoryLimitError, TypeMismatchError
+from .._objects import I, product
+from .._program import program
 
 
 def hidden_markov_model(init: Diagram, step: Diagram, emit: Diagram, length: int) -> Diagram:
@@ -70,3 +59,6 @@ def hidden_markov_model(init: Diagram, step: Diagram, emit: Diagram, length: int
         return tuple(out)
 
     return hmm
+
+
+__all__ = ["hidden_markov_model"]
