@@ -44,6 +44,7 @@ from .._errors import LawError
 from .assertions import assert_at_most, assert_close, assert_equal
 from .category import (
     check_associativity,
+    check_causality,
     check_copy_coassociativity,
     check_copy_commutativity,
     check_copy_counit,
@@ -52,6 +53,7 @@ from .category import (
     check_determinism,
     check_deterministic_closure,
     check_interchange,
+    check_positivity,
     check_swap_involution,
     check_swap_naturality,
     check_tensor_unit,
@@ -147,6 +149,8 @@ __all__ = [
     "assert_at_most",
     # Markov category and determinism
     "check_associativity",
+    "check_causality",
+    "check_positivity",
     "check_unit",
     "check_interchange",
     "check_tensor_unit",

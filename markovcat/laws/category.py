@@ -201,7 +201,57 @@ def check_deterministic_closure(f: Diagram, g: Diagram, h: Diagram, *, atol: flo
             raise LawError(f"law {law!r} failed for f={f}, g={g}, h={h}")
 
 
+@options("atol")
+def check_positivity(f: Diagram, g: Diagram, *, atol: float = 1e-9) -> None:
+    """Positivity (Fritz–Gonda–Perrone–Rischel 2023, §2): if ``f >> g`` is deterministic
+    then ``f >> copy >> (id @ g) == copy >> (f @ (f >> g))`` — what ``g`` makes of ``f``'s
+    output is already fixed by ``f``'s input. Vacuous when ``f >> g`` is not deterministic.
+
+    >>> import markovcat as mc
+    >>> from markovcat import laws
+    >>> f = mc.kernel(mc.Bool, mc.Obj("Y", 3), [[0.5, 0.5, 0], [0, 0, 1]])
+    >>> laws.check_positivity(f, mc.deterministic(f.cod, mc.Bool, lambda y: y == 2))
+    """
+    fg = f >> g
+    if not fg.is_deterministic(atol):
+        return
+    lhs = f >> copy(f.cod) >> (identity(f.cod) @ g)
+    rhs = copy(f.dom) >> (f @ fg)
+    assert_equal(lhs, rhs, "positivity", atol, f=f, g=g)
+
+
+@options("atol")
+def check_causality(
+    f: Diagram, g: Diagram, h1: Diagram, h2: Diagram, *, atol: float = 1e-9
+) -> None:
+    """Causality (Fritz 2020, §11): if ``f >> g >> copy >> (id @ h1)`` equals the same
+    with ``h2``, then it still does with ``f``'s output kept:
+    ``f >> copy >> (id @ (g >> copy >> (id @ h_i)))`` agree — choices made after ``g``
+    cannot be detected before it. Vacuous when the premise fails.
+
+    >>> import markovcat as mc
+    >>> from markovcat import laws
+    >>> f = mc.kernel(mc.Bool, mc.Bool, [[0.5, 0.5], [0.2, 0.8]])
+    >>> g = mc.kernel(mc.Bool, mc.Bool, [[1, 0], [1, 0]])             # never outputs True
+    >>> h1 = mc.kernel(mc.Bool, mc.Bool, [[0.3, 0.7], [1, 0]])
+    >>> h2 = mc.kernel(mc.Bool, mc.Bool, [[0.3, 0.7], [0, 1]])        # differs only at True
+    >>> laws.check_causality(f, g, h1, h2)
+    """
+    W, X = f.cod, g.cod
+
+    def after(h: Diagram) -> Diagram:
+        return g >> copy(X) >> (identity(X) @ h)
+
+    if not allclose(f >> after(h1), f >> after(h2), atol=atol):
+        return
+    lhs = f >> copy(W) >> (identity(W) @ after(h1))
+    rhs = f >> copy(W) >> (identity(W) @ after(h2))
+    assert_equal(lhs, rhs, "causality", atol, f=f, g=g, h1=h1, h2=h2)
+
+
 __all__ = [
+    "check_causality",
+    "check_positivity",
     "check_associativity",
     "check_unit",
     "check_interchange",

@@ -17,7 +17,8 @@ from typing import Any
 import numpy as np
 from hypothesis import strategies as st
 
-from .._diagram import Diagram, copy, identity
+from .._compile import contract
+from .._diagram import Diagram, copy, delete, identity
 from .._errors import InvalidArgumentError
 from .._inference import marginal
 from .._kernel import Kernel
@@ -25,10 +26,12 @@ from .._objects import I, Obj, Object
 from ..backends import ops
 from .category import (
     check_associativity,
+    check_causality,
     check_delete_naturality,
     check_determinism,
     check_deterministic_closure,
     check_interchange,
+    check_positivity,
     check_swap_naturality,
     check_tensor_unit,
     check_unit,
@@ -170,6 +173,39 @@ def _law_swap(f: Diagram, c: _Companions) -> bool:
     g = c.kernel(c.obj(), c.obj(), "g")
     check_swap_naturality(f, g, atol=c.atol)
     check_swap_naturality(g, f, atol=c.atol)
+    return True
+
+
+@law(
+    "positivity",
+    "markov",
+    "f >> g deterministic ⇒ f >> copy >> (id @ g) == copy >> (f @ (f >> g))",
+)
+def _law_positivity(f: Diagram, c: _Companions) -> bool:
+
+    Y = c.obj()
+    check_positivity(f, c.function(f.cod, Y, "g"), atol=c.atol)  # applies when f >> g is
+    constant = delete(f.cod) >> c.function(I, Y, "point")  # f >> constant always is
+    check_positivity(f, constant, atol=c.atol)
+    return True
+
+
+@law(
+    "causality",
+    "markov",
+    "f >> g >> copy >> (id @ h1) == … h2 ⇒ equal with f's output kept",
+)
+def _law_causality(f: Diagram, c: _Companions) -> bool:
+
+    X, Y = c.obj(), c.obj()
+    g, h1, other = c.kernel(f.cod, X, "g"), c.kernel(X, Y, "h1"), c.kernel(X, Y, "h'")
+    # h2: h1 wherever g's output can land, something else elsewhere (so the premise holds)
+    gf = contract(f >> g)
+    reach = ops.positive(ops.asum(gf, tuple(range(len(f.dom.factors)))))
+    mask = ops.reshape(reach, (*X.shape, *(1,) * len(Y.factors)))
+    t1, t2 = contract(h1), contract(other)
+    h2 = Kernel._trusted(X, Y, ops.where(t1, mask, t1, t2), "h2")
+    check_causality(f, g, h1, h2, atol=c.atol)
     return True
 
 
