@@ -101,9 +101,10 @@ def independent(
 
     ``a``, ``b`` and ``given`` are factor positions or names, one or several each, and
     disjoint; factors in none of them are marginalised out. Decided by the cross-multiplied
-    identity ``ω(a,b,c)·ω(c) = ω(a,c)·ω(b,c)``: exactly on exact tables, within ``atol``
-    (default :data:`DEFAULT_ATOL`) on floats. An empty ``a`` or ``b`` is independent of
-    anything.
+    identity ``ω(a,b,c)·ω(c) = ω(a,c)·ω(b,c)``: exactly on exact tables; on floats both
+    sides are divided by ``ω(c)²`` (where positive) and compared within ``atol`` (default
+    :data:`DEFAULT_ATOL`), i.e. ``P(a,b | c)`` against ``P(a | c) P(b | c)``. An empty
+    ``a`` or ``b`` is independent of anything.
 
     >>> import markovcat as mc
     >>> X = mc.Obj("X", 2)
@@ -125,7 +126,12 @@ def independent(
     na, nb, nc = w.shape[n:]
     lhs = w * ops.reshape(w_c, (*dom, 1, 1, nc))
     rhs = ops.reshape(w_ac, (*dom, na, 1, nc)) * ops.reshape(w_bc, (*dom, 1, nb, nc))
-    return bool(ops.allclose(lhs, rhs, atol))
+    # both sides over ω(c)²: P(a,b | c) against P(a | c) P(b | c), so the tolerance is in
+    # units of probability whatever the size of C (exact tables: an exact division)
+    seen = ops.positive(w_c)
+    square = ops.where(w_c, seen, w_c * w_c, ops.ones(w_c, tuple(w_c.shape)))
+    square = ops.reshape(square, (*dom, 1, 1, nc))
+    return bool(ops.allclose(lhs / square, rhs / square, atol))
 
 
 def conditional_product(
