@@ -161,6 +161,14 @@ def minimal_sufficient_statistic(f: Diagram, *, atol: float | None = None) -> Ke
     return deterministic(X, T, cls, name="minimal sufficient")
 
 
+def _law_of_statistic(f: Any, s: Any, atol: float | None, fn: str) -> tuple[Any, float]:
+    """The checked inputs' matrix ``θ, t ↦ P_θ(s = t)`` and the tolerance."""
+    f = _experiment(f, fn)
+    tol = _tolerance(atol, fn)
+    s = _statistic(f, s, fn, tol)
+    return ops.reshape(contract(f >> s), (f.dom.size, s.cod.size)), tol
+
+
 def is_ancillary(f: Diagram, s: Diagram, *, atol: float | None = None) -> bool:
     """Whether the statistic ``s`` is ancillary for ``f``: the law of ``s(x)``,
     ``f >> s``, is the same for every parameter.
@@ -172,13 +180,9 @@ def is_ancillary(f: Diagram, s: Diagram, *, atol: float | None = None) -> bool:
     >>> mc.is_ancillary(f, first), mc.is_ancillary(f, parity)
     (True, False)
     """
-    f = _experiment(f, "is_ancillary")
-    tol = _tolerance(atol, "is_ancillary")
-    s = _statistic(f, s, "is_ancillary", tol)
-    t = contract(f >> s)
-    rows = ops.reshape(t, (f.dom.size, s.cod.size))
+    rows, tol = _law_of_statistic(f, s, atol, "is_ancillary")
     first = ops.take(rows, 0, 0)
-    return all(bool(ops.allclose(ops.take(rows, k, 0), first, tol)) for k in range(f.dom.size))
+    return all(bool(ops.allclose(ops.take(rows, k, 0), first, tol)) for k in range(rows.shape[0]))
 
 
 def is_complete(f: Diagram, s: Diagram, *, atol: float | None = None) -> bool:
@@ -195,11 +199,7 @@ def is_complete(f: Diagram, s: Diagram, *, atol: float | None = None) -> bool:
     >>> mc.is_complete(f, mc.identity(mc.Bool)), mc.is_complete(two, mc.identity(two.cod))
     (True, False)
     """
-    f = _experiment(f, "is_complete")
-    tol = _tolerance(atol, "is_complete")
-    s = _statistic(f, s, "is_complete", tol)
-    t = contract(f >> s)
-    rows = ops.reshape(t, (f.dom.size, s.cod.size))
+    rows, tol = _law_of_statistic(f, s, atol, "is_complete")
     possible = np.flatnonzero(np.asarray(ops.to_numpy(ops.positive(ops.asum(rows, 0)))))
     if not len(possible):
         return True
