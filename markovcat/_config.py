@@ -20,8 +20,9 @@ class Config:
     """Mutable settings; change them with ``mc.config.max_elements = ...``.
 
     ``row_atol``: a row of a float table is accepted when its sum is within this of 1
-    (real data is off by up to about 1e-6; 1e-3 is an error). Accepted tables are kept as
-    given, not rescaled. Exact tables must sum to exactly 1.
+    (real data is off by up to about 1e-6; 1e-3 is an error). An accepted row that misses
+    1 by more than rounding is divided by its sum, so compositions do not drift; the table
+    as given stays available as ``k.given``. Exact tables must sum to exactly 1.
 
     ``max_elements``: a contraction whose largest intermediate or output would have more
     entries than this fails *before* allocating, with :class:`MemoryLimitError`.
@@ -29,8 +30,9 @@ class Config:
 
     >>> import markovcat as mc
     >>> old, mc.config.row_atol = mc.config.row_atol, 1e-3
-    >>> mc.state(mc.Bool, [0.5, 0.5004]).array.tolist()
-    [0.5, 0.5004]
+    >>> p = mc.state(mc.Bool, [0.5, 0.5004])
+    >>> p.given.tolist(), [round(v, 6) for v in p.array.tolist()]
+    ([0.5, 0.5004], [0.4998, 0.5002])
     >>> mc.config.row_atol = old
     """
 

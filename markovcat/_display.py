@@ -36,7 +36,7 @@ def kernel_html(d, max_rows: int = 64, max_cols: int = 32) -> str:
     m = d.matrix
     if not ops.is_concrete(m):  # a JAX tracer: no values to show
         return f"<code>{html.escape(str(d))} : {html.escape(str(d.dom))} → {html.escape(str(d.cod))} (traced)</code>"
-    vals = np.asarray(m, dtype=object) if ops.backend_name(m) == "sympy" else np.asarray(m).tolist()
+    vals = np.asarray(m, dtype=object) if ops.is_exact(m) else np.asarray(m).tolist()
     vals = np.asarray(vals, dtype=object)
     rows, cols = d.dom.outcomes, d.cod.outcomes
     title = html.escape(f"{getattr(d, 'name', None) or d} : {d.dom} → {d.cod}")

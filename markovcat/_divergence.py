@@ -90,6 +90,65 @@ def tables(*ds: Diagram) -> list[Any]:
     return backends.promote([evaluate(d).table for d in ds])
 
 
+def is_exact(x: Any) -> bool:
+    """Whether ``x`` is an exact (object) array: no rounding, so formulas are used as is."""
+    return bool(ops.is_exact(x))
+
+
+def log_mean_exp(w: Any, log_w: Any, x: Any, good: Any, n: int | None, near: bool) -> Any:
+    """``log(Σ_good w e^x / Σ w)`` on float tables, accurate also when it is tiny.
+
+    Sums run over the outcome axes (after ``n`` input axes; everything for ``None``);
+    ``log_w`` is ``log w`` and ``x`` finite where ``good``. The log-sum-exp, shifted by the
+    largest ``log w + x``, never overflows. With ``near`` (``x`` a small multiple of log
+    ratios: Rényi orders near 1, where ``log(...) / (α−1)`` would amplify a rounding of
+    1e-16 to 0.1), a result below ½ in size is recomputed as ``log1p(Σ w expm1(x) / Σ w)``
+    (Kahan's expm1, Goldberg's log1p, written with ``exp`` and ``log`` so that every
+    backend has them). Dividing by ``Σ w``, 1 up to rounding for distributions, keeps that
+    rounding out as well. ``-inf`` where nothing is good. No branch overflows or divides
+    by 0, so JAX gradients stay finite.
+    """
+    axes = None if n is None else tail(w, n)
+    zero, one, half = const(w, 0), const(w, 1), const(w, 0.5)
+
+    def per_row(r: Any) -> Any:  # a row's value against the row's entries
+        return r if n is None else ops.reshape(r, tuple(w.shape[:n]) + (1,) * len(axes or ()))
+
+    total = arr(ops.asum(w, axes))
+    total = arr(ops.where(total, ops.positive(total), total, const(total, 1)))
+    z = arr(ops.where(w, good, arr(log_w + x), zero))
+    some = ops.positive(arr(ops.asum(ops.where(w, good, one, zero), axes)))
+    top = arr(ops.amax(ops.where(w, good, z, const(w, -math.inf)), axes))
+    top = arr(ops.where(top, some, top, const(top, 0)))
+    e = ops.where(w, good, arr(ops.exp(ops.where(w, good, arr(z - per_row(top)), zero))), zero)
+    lse = arr(arr(top + safe_log(arr(ops.asum(e, axes)))) - arr(ops.log(total)))
+    if not near:
+        return lse
+    # near 1: Σ w (e^x − 1), with expm1(x) = (e^x − 1)·x / log e^x for |x| < ½
+    x = arr(ops.where(w, good, x, zero))
+    small = ops.positive(arr(half - arr(ops.absolute(x))))
+    xs = arr(ops.where(w, small, x, zero))
+    u = arr(ops.exp(xs))
+    moved = ops.positive(arr(ops.absolute(arr(u - one))))
+    log_u = arr(ops.where(u, moved, arr(ops.log(ops.where(u, moved, u, one))), one))
+    expm1 = ops.where(u, moved, arr(arr(u - one) * arr(xs / log_u)), xs)
+    # w e^x − w = e^(log w + x) − w; where that is used, log w + x < log(e^½ Σ w) < 1
+    capped = ops.where(z, ops.positive(arr(z - one)), const(z, 1), z)
+    far = arr(arr(ops.exp(capped)) - w)
+    terms = ops.where(w, good, ops.where(w, small, arr(w * expm1), far), zero)
+    off = ops.where(w, good, zero, w)  # mass where the ratio is undefined: e^x = 0
+    t = arr(arr(arr(ops.asum(terms, axes)) - arr(ops.asum(off, axes))) / total)
+    # log1p(t) = log(1 + t)·t / ((1 + t) − 1), exact where 1 + t rounds to 1
+    v = arr(one + t)
+    moved = ops.positive(arr(ops.absolute(arr(v - one))))
+    safe_v = ops.where(v, ops.positive(v) & moved, v, one)
+    log1p = ops.where(
+        v, moved, arr(arr(ops.log(safe_v)) * arr(t / ops.where(v, moved, arr(v - one), one))), t
+    )
+    near = ops.positive(arr(half - arr(ops.absolute(lse))))
+    return arr(ops.where(lse, near, log1p, lse))
+
+
 def check_base(base: Any, logarithmic: bool, what: str) -> None:
     """Validate ``base=``: a real number > 0 and ≠ 1, and only for logarithmic quantities."""
     if base is None:
@@ -344,12 +403,18 @@ class Renyi(SumDivergence):
     ``D_0 = −log q(supp p)``, ``D_1 = KL`` and ``D_∞ = log max p/q``.
 
     An order that is not an integer is used as a float (on the exact backend, as the exact
-    value of that float: 0.5 is 1/2).
+    value of that float: 0.5 is 1/2). Float tables are computed in log space (see
+    :func:`log_mean_exp`): orders next to 1 agree with KL, and ``q`` below 1e-308 gives a
+    finite value, not an overflow.
 
     >>> import math, markovcat as mc
     >>> p, q = mc.state(mc.Bool, [0.5, 0.5]), mc.state(mc.Bool, [0.25, 0.75])
     >>> [round(mc.Renyi(a)(p, q), 4) for a in (0, 0.5, 1, 2, math.inf)]
     [0.0, 0.0693, 0.1438, 0.2877, 0.6931]
+    >>> round(mc.Renyi(1 - 1e-15)(p, q), 12) == round(mc.KL(p, q), 12)
+    True
+    >>> round(mc.Renyi(2)(p, mc.state(mc.Bool, [1.0, 1e-310])), 3)
+    712.415
     """
 
     alpha: float
@@ -391,31 +456,73 @@ class Renyi(SumDivergence):
         # (+ 0 turns a −0.0 into 0.0)
         return arr(arr(safe_log(s) * arr(one / arr(const(s, a) - one))) + const(s, 0))
 
-    # Orders above 1 (and ∞) use the ratios r = p/q, rescaled by the largest one M so that
-    # no power overflows: D_α = log M + log(Σ p (r/M)^(α−1)) / (α − 1), and D_∞ = log M.
+    # Exact tables use the formulas as they are (term/total below 1, the ratio form above).
+    # Float tables work in log space with the log ratios L = log p − log q, which neither
+    # overflow (q below 1e-308) nor cancel near α = 1: see log_mean_exp.
+    def _logs(self, p: Any) -> bool:
+        return self.alpha not in (0, 1) and not is_exact(p)
+
     def rows(self, p: Any, q: Any, n: int) -> Any:
-        if self.alpha <= 1:
-            return super().rows(p, q, n)
-        return self._ratio_form(p, p, q, n)
+        if self._logs(p):
+            return self._log_form(p, p, q, n, q)
+        return super().rows(p, q, n) if self.alpha <= 1 else self._ratio_form(p, p, q, n)
 
     def joint(self, p: Any, q: Any, w: Any) -> Any:
+        if self._logs(p):
+            return self._log_form(weigh(w, p), p, q, None, weigh(w, q))
         if self.alpha <= 1:
             return super().joint(p, q, w)
         return self._ratio_form(weigh(w, p), p, q, None)
 
     def copy_rows(self, p: Any, n: int) -> Any:
+        if self.alpha == 1:  # −Σ p log p, without the squares that underflow
+            return KL.copy_rows(p, n)
+        if self._logs(p):  # weights p, ratios p / p² = 1/p
+            return self._log_form(p, const(p, 1), p, n)
         if self.alpha <= 1:
             return super().copy_rows(p, n)
-        return self._ratio_form(p, const(p, 1), p, n)  # weights p, ratios p / p² = 1/p
+        return self._ratio_form(p, const(p, 1), p, n)
 
     def copy_joint(self, p: Any, w: Any) -> Any:
+        if self.alpha == 1:
+            return KL.copy_joint(p, w)
+        if self._logs(p):
+            return self._log_form(weigh(w, p), const(p, 1), p, None)
         if self.alpha <= 1:
             return super().copy_joint(p, w)
         return self._ratio_form(weigh(w, p), const(p, 1), p, None)
 
+    def _log_form(self, wt: Any, num: Any, den: Any, n: int | None, q: Any = None) -> Any:
+        """Float tables: ``log(Σ wt e^((α−1)L)) / (α − 1)`` with ``L = log num − log den``
+        where ``wt > 0`` (per row for ``n`` input axes, in total for ``None``), computed by
+        :func:`log_mean_exp`; ``D_∞ = max L``; ``+inf`` above order 1 where ``den = 0``.
+        Below order ½, given the weights ``q`` of the second argument, the same sum is
+        ``Σ q e^(αL)``: a small multiple of ``L`` again, so tiny values near order 0 keep
+        their relative accuracy too."""
+        a = self.alpha
+        axes = None if n is None else tail(wt, n)
+        zero, one = const(wt, 0), const(wt, 1)
+        mask = ops.positive(wt)
+        good = mask & ops.positive(num) & ops.positive(den)
+        num, den = ops.where(wt, good, num, one), ops.where(wt, good, den, one)
+        L = arr(ops.where(wt, good, arr(ops.log(num)) - arr(ops.log(den)), zero))
+        off = arr(ops.amax(ops.where(wt, mask & ~good, one, zero), axes))  # 1: some den = 0
+        if a == math.inf:
+            top = arr(ops.amax(ops.where(wt, good, L, const(wt, -math.inf)), axes))
+            return ops.where(off, ops.positive(off), infinity(off), top)
+        w, c = (q, a) if q is not None and a < 0.5 else (wt, a - 1)
+        good = good & ops.positive(w)
+        log_w = arr(ops.log(ops.where(w, good, w, one)))
+        s = log_mean_exp(w, log_w, arr(L * const(L, c)), good, n, near=abs(c) < 0.5)
+        value = arr(s / const(s, a - 1))
+        if a > 1:  # p > 0 = q: the divergence is infinite
+            value = ops.where(off, ops.positive(off), infinity(off), value)
+        return arr(value)
+
     def _ratio_form(self, wt: Any, num: Any, den: Any, n: int | None) -> Any:
-        """``log M + log(Σ wt (r/M)^(α−1)) / (α − 1)`` with ``r = num/den`` where ``wt > 0``
-        (per row for ``n`` input axes, in total for ``None``); ``+inf`` where ``den = 0``."""
+        """Exact tables: ``log M + log(Σ wt (r/M)^(α−1)) / (α − 1)`` with ``r = num/den``
+        where ``wt > 0`` and ``M`` the largest ratio (per row for ``n`` input axes, in total
+        for ``None``); ``D_∞ = log M``; ``+inf`` where ``den = 0``."""
         axes = None if n is None else tail(wt, n)
         zero, one = const(wt, 0), const(wt, 1)
         mask = ops.positive(wt)

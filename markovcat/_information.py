@@ -33,6 +33,8 @@ from ._divergence import (
     check_prior,
     const,
     finish,
+    is_exact,
+    log_mean_exp,
     plogq,
     safe_log,
     tables,
@@ -175,10 +177,21 @@ def renyi_entropy(p: Diagram, order: Any, *, base: Any = None) -> Any:
         support = arr(ops.asum(ops.where(t, pos, const(t, 1), const(t, 0)), None))
         return finish(safe_log(support), base)
     safe = ops.where(t, pos, t, const(t, 1))
-    s = arr(ops.asum(ops.where(t, pos, ops.power(safe, beta), const(t, 0)), None))
-    one = const(s, 1)
-    value = arr(safe_log(s) * arr(one / arr(one - const(s, beta))))
-    return finish(arr(value + const(s, 0)), base)  # + 0: no −0.0
+    total = arr(ops.asum(ops.where(t, pos, ops.power(safe, beta), const(t, 0)), None))  # Σ p^β
+    one = const(total, 1)
+    direct = arr(safe_log(total) * arr(one / arr(one - const(total, beta))))
+    if is_exact(t):
+        return finish(arr(direct + const(total, 0)), base)  # + 0: no −0.0
+    # floats: Σ p^β = Σ p e^((β−1) log p) in log space, which neither cancels near β = 1
+    # nor underflows for large β; far from 1, Σ p^β as it is where it is a normal float
+    near = abs(beta - 1) < 0.5
+    log_p = arr(ops.log(safe))
+    s = log_mean_exp(t, log_p, arr(log_p * const(t, beta - 1)), pos, None, near)
+    value = arr(s / const(s, 1 - beta))
+    if not near:  # 0.5^2000 underflows to 0: there the log form
+        normal = ops.positive(arr(total - const(total, 1e-290)))
+        value = arr(ops.where(value, normal, direct, value))
+    return finish(arr(value + const(value, 0)), base)  # + 0: no −0.0
 
 
 @keyword_only("base")

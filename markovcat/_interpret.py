@@ -12,9 +12,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import numpy as np
+
 from ._diagram import Box, Diagram, Par, Seq, _flat
 from ._errors import TypeMismatchError, UninterpretedBoxError
 from ._kernel import Kernel, kernel
+from ._objects import I, Object
 
 
 def interpret(
@@ -35,11 +38,14 @@ def interpret(
             f"mc.interpret expects a dict {{box name: kernel or table}}, given "
             f"{type(mapping).__name__}"
         )
-    cache: dict[str, Diagram] = {}
+    # keyed by the box's whole type: boxes that share a name but not a type are different
+    # boxes, and each must match its mapping entry (never the first one's kernel reused)
+    cache: dict[tuple[str, Object, Object], Diagram] = {}
 
     def image(box: Box) -> Diagram:
-        if box.name in cache:
-            return cache[box.name]
+        key = (box.name, box.dom, box.cod)
+        if key in cache:
+            return cache[key]
         if box.name not in mapping:
             raise UninterpretedBoxError(
                 f"mc.interpret: no value for box {box.name!r} : {box.dom} → {box.cod}; "
@@ -47,13 +53,14 @@ def interpret(
             )
         value = mapping[box.name]
         if not isinstance(value, Diagram):
+            _check_shape(box, value)
             value = kernel(box.dom, box.cod, value, name=box.name)
         if value.dom != box.dom or value.cod != box.cod:
             raise TypeMismatchError(
                 f"mc.interpret: box {box.name!r} has type {box.dom} → {box.cod}, but the "
                 f"mapping gives {value.dom} → {value.cod}"
             )
-        cache[box.name] = value
+        cache[key] = value
         return value
 
     def walk(d: Diagram) -> Diagram:
@@ -67,6 +74,23 @@ def interpret(
         return d
 
     return walk(diagram)
+
+
+def _check_shape(box: Box, table: Any) -> None:
+    """A table whose shape fits no table of the box's type is a type mismatch."""
+    if isinstance(table, Mapping):
+        return  # a dict's outcomes are checked by mc.kernel
+    try:
+        shape = tuple(np.shape(table))
+    except (ValueError, TypeError):
+        return  # ragged or odd: mc.kernel says what is wrong with it
+    full = box.dom.shape + box.cod.shape
+    fits = {full, (box.dom.size, box.cod.size)} | ({(box.cod.size,)} if box.dom == I else set())
+    if shape not in fits:
+        raise TypeMismatchError(
+            f"mc.interpret: box {box.name!r} has type {box.dom} → {box.cod} (a table of shape "
+            f"{full}), but the mapping gives a table of shape {shape}"
+        )
 
 
 def _has_box(d: Diagram) -> bool:

@@ -43,25 +43,51 @@ class Kernel(Diagram):
     >>> p = mc.state(mc.Bool, [0.25, 0.75], name="p")
     >>> isinstance(p, mc.Kernel), p.backend, p.table.shape
     (True, 'numpy', (2,))
+
+    Tables are immutable: ``mc.kernel`` copies the caller's array, and ``table``, ``array``
+    and ``matrix`` are read-only (numpy ``flags.writeable`` is False; JAX arrays are
+    immutable anyway), so no later write can bypass validation or stale a cached result.
+
+    >>> p.array.flags.writeable
+    False
     """
 
     dom: Object
     cod: Object
     table: Any  # a backend array: numpy float64, JAX (or a tracer), or an exact array
     name: str | None
+    _given: Any  # the table as given to mc.kernel where rows were renormalised; else None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         raise TypeMismatchError("build kernels with mc.kernel, mc.state or mc.deterministic")
 
     @classmethod
-    def _trusted(cls, dom: Object, cod: Object, table: Any, name: str | None) -> Kernel:
-        """Construct without validation (tables from the compiler or a pytree)."""
+    def _trusted(
+        cls, dom: Object, cod: Object, table: Any, name: str | None, given: Any = None
+    ) -> Kernel:
+        """Construct without validation (tables the library computed); the table is kept
+        read-only (a read-only view: the caller's own array is not changed)."""
         k = object.__new__(cls)
         object.__setattr__(k, "dom", dom)
         object.__setattr__(k, "cod", cod)
-        object.__setattr__(k, "table", table)
+        object.__setattr__(k, "table", ops.readonly(table, False))
         object.__setattr__(k, "name", name)
+        object.__setattr__(k, "_given", given)
         return k
+
+    @property
+    def given(self) -> Any:
+        """The table exactly as it was given to ``mc.kernel`` / ``mc.state`` (read-only, one
+        axis per wire, on the backend it was given on), before float rows that were
+        accepted within ``mc.config.row_atol`` but miss 1 by more than rounding were
+        divided by their sums. For every other kernel it is ``table`` itself.
+
+        >>> import markovcat as mc
+        >>> p = mc.state(mc.Bool, [0.5, 0.499999])
+        >>> p.given.tolist(), float(p.table.sum())
+        ([0.5, 0.499999], 1.0)
+        """
+        return self.table if self._given is None else self._given
 
     def __setattr__(self, key: str, value: Any) -> None:
         raise AttributeError(f"kernels are immutable; cannot set {key!r}")
@@ -73,7 +99,7 @@ class Kernel(Diagram):
         if backends.name(self.table) == backend:
             return self
         return Kernel._trusted(
-            self.dom, self.cod, _convert(self.dom, self.table, backend), self.name
+            self.dom, self.cod, _convert(self.dom, self.table, backend), self.name, self._given
         )
 
     @property
@@ -103,7 +129,7 @@ def _register_pytrees() -> None:
     jax.tree_util.register_pytree_node(
         Kernel,
         lambda k: ((k.table,), (k.dom, k.cod, k.name)),
-        lambda aux, leaves: Kernel._trusted(aux[0], aux[1], leaves[0], aux[2]),
+        lambda aux, leaves: _from_leaf(aux[0], aux[1], leaves[0], aux[2]),
     )
 
     def parts(c: Any) -> tuple[tuple[Diagram, ...], None]:
@@ -117,6 +143,38 @@ def _register_pytrees() -> None:
 
 
 backends.on_load("jax", _register_pytrees)
+
+
+def _from_leaf(dom: Object, cod: Object, leaf: Any, name: str | None) -> Kernel:
+    """A kernel rebuilt from a pytree leaf (``jax.tree_util.tree_unflatten``, the outputs of
+    ``jax.jit``, ``tree_map``): a concrete array is validated as ``mc.kernel`` validates a
+    table (exact shape, numbers, rows), so no leaf bypasses the checks; a tracer has no
+    values to check, and JAX's own placeholders (``None``, ``object()``, shape structs)
+    pass through untouched, as JAX needs. Not a kernel, so refused: a gradient with respect
+    to a kernel (differentiate with respect to its table instead) or a batched table out of
+    ``jax.vmap`` (return ``.array`` from the mapped function instead)."""
+    if not ops.is_table(leaf):
+        return Kernel._trusted(dom, cod, leaf, name)
+    what = _describe(name, dom, cod)
+    full = dom.shape + cod.shape
+    if tuple(leaf.shape) != full:
+        raise NotStochasticError(
+            f"{what}: a pytree leaf must be a table of shape {full}, given shape "
+            f"{tuple(leaf.shape)} (a batched table out of jax.vmap? return .array instead)"
+        )
+    arr = _table(dom, cod, leaf, what)
+    _validate(dom, cod, arr, what, config.row_atol)
+    return _stochastic(dom, cod, arr, name)
+
+
+def _stochastic(dom: Object, cod: Object, arr: Any, name: str | None, given: Any = None) -> Kernel:
+    """A kernel of the validated table ``arr``: float rows that miss 1 by more than rounding
+    are divided by their sums (the original kept as ``given``), and the table is a private,
+    read-only copy."""
+    given = arr if given is None else given
+    arr = ops.stochastic_rows(arr, len(dom.factors))
+    kept = None if arr is given else ops.readonly(given, True)
+    return Kernel._trusted(dom, cod, ops.readonly(arr, True), name, kept)
 
 
 def _describe(name: str | None, dom: Object, cod: Object) -> str:
@@ -176,8 +234,17 @@ def _table(dom: Object, cod: Object, table: Any, what: str) -> Any:
 
 def _convert(dom: Object, arr: Any, backend: str) -> Any:
     """``arr`` on ``backend``. Floats made exact keep their short decimals (0.3 → 3/10) and
-    each row is divided by its exact sum, so exact laws hold for converted kernels too."""
-    return ops.exact_rows(backends.convert(arr, backend), len(dom.factors))
+    each row is divided by its exact sum, so exact laws hold for converted kernels too.
+
+    Only rounding is repaired: float rows were renormalised when their kernel was built,
+    so the exact division moves entries by about 1e-16. A converted kernel is the kernel
+    that ``mc.kernel(..., backend=backend)`` builds from the same table, on every backend."""
+    n = len(dom.factors)
+    if ops.is_concrete(arr):
+        # a library-computed table: rows within rounding of 1 (compositions of stochastic
+        # kernels), brought there as mc.kernel would before converting
+        arr = ops.stochastic_rows(arr, n)
+    return ops.stochastic_rows(backends.convert(arr, backend), n)
 
 
 def _validate(dom: Object, cod: Object, arr: Any, what: str, atol: float) -> None:
@@ -202,8 +269,13 @@ def kernel(
     ``table`` is an array of shape ``(*dom.shape, *cod.shape)``, a 2-D ``(|dom|, |cod|)``
     matrix, or a dict ``{input outcome: {output outcome: p}}`` (missing outputs are 0).
     Float rows must sum to 1 within ``mc.config.row_atol`` (1e-5); exact rows exactly.
+    An accepted float row that misses 1 by more than rounding is divided by its sum, so
+    compositions of valid kernels stay stochastic to rounding (no drift); the table as
+    given stays available as ``f.given``. The table is copied: later writes to the
+    caller's array change nothing, and ``f.table`` / ``f.array`` are read-only.
     With ``backend="sympy"`` a float table becomes exact: each entry the rational of its
-    shortest decimal (0.3 → 3/10), each row divided by its exact sum.
+    shortest decimal (0.3 → 3/10), each row divided by its exact sum (a rounding-level
+    change only, after the renormalisation above).
 
     >>> import markovcat as mc
     >>> f = mc.kernel(mc.Bool, mc.Bool, {False: {False: 1}, True: {False: 0.5, True: 0.5}})
@@ -217,9 +289,13 @@ def kernel(
         backends.load(backend)  # an unknown backend fails before any work
     arr = _table(dom, cod, table, what)
     _validate(dom, cod, arr, what, config.row_atol)  # floats within row_atol, exact exactly
-    if backend is not None:
-        arr = _convert(dom, arr, backend)
-    return Kernel._trusted(dom, cod, arr, name)
+    if backend is None:
+        return _stochastic(dom, cod, arr, name)
+    given = arr
+    arr = ops.stochastic_rows(arr, len(dom.factors))
+    changed = arr is not given
+    arr = _convert(dom, arr, backend)
+    return _stochastic(dom, cod, arr, name, given if changed else arr)
 
 
 def state(

@@ -67,6 +67,12 @@ class _ObjectOps:
         return tuple(f.position(v) for f, v in zip(self.factors, vals, strict=False))
 
 
+#: An outcome costs about this many float64 table entries of memory (its Python object,
+#: its tuple slot and its lookup entry), so an atom may have at most
+#: ``mc.config.max_elements // OUTCOME_COST`` outcomes.
+OUTCOME_COST = 16
+
+
 @dataclass(frozen=True, eq=True)
 class Obj(_ObjectOps):
     """An atomic finite object: a name and a tuple of distinct hashable outcomes.
@@ -84,12 +90,21 @@ class Obj(_ObjectOps):
         if not isinstance(name, str) or not name:
             raise InvalidObjectError(f"an object's name must be a non-empty str, given {name!r}")
         if isinstance(outcomes, int) and not isinstance(outcomes, bool):
-            if outcomes > config.max_elements:
-                raise MemoryLimitError(
-                    f"object {name!r}: {outcomes:,} outcomes is over "
-                    f"mc.config.max_elements = {config.max_elements:,}"
-                )
-            outcomes = range(outcomes)
+            outcomes = range(max(outcomes, 0))
+        limit = config.max_elements // OUTCOME_COST
+        try:
+            n: int | str = len(outcomes)
+        except OverflowError:  # a range too long for a machine int
+            n = "more than 2**63"
+        except TypeError:  # an iterator: counted as it is read
+            n = 0
+        if isinstance(n, str) or n > limit:
+            raise MemoryLimitError(
+                f"object {name!r}: {n if isinstance(n, str) else format(n, ',')} outcomes is "
+                f"over the limit of {limit:,} "
+                f"(mc.config.max_elements // {OUTCOME_COST}: each outcome is a Python "
+                "object and a lookup entry, about as large as that many table entries)"
+            )
         try:
             values = tuple(outcomes)
         except TypeError:

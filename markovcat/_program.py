@@ -45,11 +45,53 @@ class Wire:
     def __repr__(self) -> str:
         return f"<wire {self.id}: {self.obj}>"
 
-    def __bool__(self) -> bool:
-        raise ProgramError(
-            f"wire {self.id} : {self.obj} has no truth value while the program is traced; "
-            "branch with a kernel (e.g. mc.deterministic) instead of Python if/while"
+    def _no_python_logic(self, what: str) -> ProgramError:
+        return ProgramError(
+            f"wire {self.id} : {self.obj} has no value while the program is traced, so "
+            f"{what} cannot be decided; branch with a kernel instead of Python if/while/for "
+            "(e.g. mc.deterministic(X, Y, fn) applied to the wire)"
         )
+
+    def __bool__(self) -> bool:
+        raise self._no_python_logic("its truth value")
+
+    def __eq__(self, other: object) -> bool:
+        raise self._no_python_logic(f"wire == {other!r:.40}")
+
+    def __ne__(self, other: object) -> bool:
+        raise self._no_python_logic(f"wire != {other!r:.40}")
+
+    def __lt__(self, other: object) -> bool:
+        raise self._no_python_logic(f"wire < {other!r:.40}")
+
+    def __le__(self, other: object) -> bool:
+        raise self._no_python_logic(f"wire <= {other!r:.40}")
+
+    def __gt__(self, other: object) -> bool:
+        raise self._no_python_logic(f"wire > {other!r:.40}")
+
+    def __ge__(self, other: object) -> bool:
+        raise self._no_python_logic(f"wire >= {other!r:.40}")
+
+    def __hash__(self) -> int:
+        raise self._no_python_logic("its hash (a wire is no dict key or set member)")
+
+    def __len__(self) -> int:
+        raise self._no_python_logic("its length")
+
+    def __iter__(self) -> Any:
+        raise self._no_python_logic("iterating over it")
+
+    def __contains__(self, item: object) -> bool:
+        raise self._no_python_logic("membership")
+
+    def __index__(self) -> int:
+        raise self._no_python_logic("its value as an int")
+
+    __int__ = __index__
+
+    def __float__(self) -> float:
+        raise self._no_python_logic("its value as a float")
 
 
 class _Trace:
@@ -69,14 +111,14 @@ _current: contextvars.ContextVar[_Trace | None] = contextvars.ContextVar("trace"
 def apply(d: Diagram, args: tuple[Any, ...]) -> Any:
     """Record ``d`` applied to wires ``args`` in the current program; return its outputs."""
     trace = _current.get()
-    label = describe(d)
     if trace is None:
+        label = describe(d)
         raise ProgramError(
             f"{label}(...) applies {label} to wires and works only inside an "
             "@mc.program function; compose diagrams with >> and @ instead"
         )
     _check_wires(
-        trace, args, d.dom.factors, f"{label} : {d.dom} → {d.cod} takes", f"argument of {label}"
+        trace, args, d.dom.factors, lambda: _takes(d), lambda: f"argument of {describe(d)}"
     )
     outs = [trace.new(f) for f in d.cod.factors]
     trace.steps.append((d, [a.id for a in args], [w.id for w in outs]))
@@ -130,28 +172,39 @@ def program(dom: Object, cod: Object) -> Callable[[Callable[..., Any]], Diagram]
     return decorate
 
 
+def _takes(d: Diagram) -> str:
+    return f"{describe(d)} : {describe(d.dom)} → {describe(d.cod)} takes"
+
+
 def _returned(trace: _Trace, result: Any, cod: Object) -> list[int]:
     wires = () if result is None else result if isinstance(result, tuple) else (result,)
-    _check_wires(trace, wires, cod.factors, "it must return", "output")
+    _check_wires(trace, wires, cod.factors, lambda: "it must return", lambda: "output")
     return [w.id for w in wires]
 
 
 def _check_wires(
-    trace: _Trace, wires: tuple[Any, ...], factors: tuple[Obj, ...], count: str, what: str
+    trace: _Trace,
+    wires: tuple[Any, ...],
+    factors: tuple[Obj, ...],
+    count: Callable[[], str],
+    what: Callable[[], str],
 ) -> None:
-    """Each of ``wires`` is a wire of this program with the type of its factor."""
+    """Each of ``wires`` is a wire of this program with the type of its factor (the
+    message parts ``count`` and ``what`` are only built for an error)."""
     where = f"in program {trace.name!r}"
     if len(wires) != len(factors):
         raise ProgramError(
-            f"{where}: {count} {len(factors)} wire(s) of types {[str(f) for f in factors]}, "
-            f"given {len(wires)}"
+            f"{where}: {count()} {len(factors)} wire(s) of types "
+            f"{[str(f) for f in factors[:20]]}, given {len(wires)}"
         )
     for k, (w, f) in enumerate(zip(wires, factors)):
         if not isinstance(w, Wire) or w.trace is not trace:
-            raise ProgramError(f"{where}: {what} {k} must be a wire of this program, given {w!r}")
+            raise ProgramError(
+                f"{where}: {what()} {k} must be a wire of this program, given {w!r:.80}"
+            )
         if w.obj != f:
             raise ProgramError(
-                f"{where}: {what} {k} must be a wire of type {f}, given a wire of type {w.obj}"
+                f"{where}: {what()} {k} must be a wire of type {f}, given a wire of type {w.obj}"
             )
 
 

@@ -41,6 +41,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ._compile import contract, evaluate
+from ._config import check_tolerance
 from ._deprecation import keyword_only, renamed
 from ._diagram import Diagram, copy, delete, identity, rewire
 from ._divergence import KL, arr, const
@@ -92,6 +93,7 @@ def stationary(P: Diagram, *, atol: float = 1e-9) -> Kernel:
     >>> chains.stationary(P).array.round(6).tolist()
     [0.75, 0.25]
     """
+    atol = check_tolerance(atol, "chains.stationary")
     P = _endo(P, "stationary")
     X = P.dom
     n = X.size

@@ -66,7 +66,9 @@ def to_bif(names, states, parents, tables, order, style="rows"):
         out.append(f"probability ( {head} ) {{")
         t = tables[i]
         if not parents[i] or style == "table":
-            out.append("  table " + ", ".join(repr(float(x)) for x in t.ravel()) + ";")
+            # the child's outcome slowest (JavaBayes, pgmpy, pyAgrum)
+            flat = np.moveaxis(t, -1, 0).ravel()
+            out.append("  table " + ", ".join(repr(float(x)) for x in flat) + ";")
         else:
             for idx in itertools.product(*(range(len(states[p])) for p in parents[i])):
                 cfg = ", ".join(states[p][j] for p, j in zip(parents[i], idx))
@@ -126,17 +128,17 @@ def test_comments_quotes_default_and_odd_outcome_labels():
     np.testing.assert_allclose(d.array, expected, atol=1e-15)
 
 
-def test_table_with_parents_lists_rows_lexicographically():
+def test_table_with_parents_lists_the_child_outcome_slowest():
     text = """
     variable A { type discrete [ 2 ] { a0, a1 }; }
     variable B { type discrete [ 2 ] { b0, b1 }; }
     variable C { type discrete [ 2 ] { c0, c1 }; }
     probability ( A ) { table 0.5, 0.5; }
     probability ( B ) { table 0.5, 0.5; }
-    probability ( C | A, B ) { table 0.1, 0.9, 0.2, 0.8, 0.3, 0.7, 0.4, 0.6; }
+    probability ( C | A, B ) { table 0.1, 0.2, 0.3, 0.4, 0.9, 0.8, 0.7, 0.6; }
     """
     j = mc.read_bif(text).array
-    # C | A=a1, B=b0 is the third row: (0.3, 0.7)
+    # P(c0 | a0 b0), P(c0 | a0 b1), P(c0 | a1 b0), … then P(c1 | …): C | a1, b0 is (0.3, 0.7)
     np.testing.assert_allclose(j[1, 0] / j[1, 0].sum(), [0.3, 0.7])
 
 

@@ -61,12 +61,14 @@ def _count(n: int) -> str:
 def _arrays(
     net: Network, p: Plan, effects: Sequence[Any], backend: str | None
 ) -> tuple[list[Any], list[Any]]:
-    arrays = [net.leaves[k].table for k in p.kept] + [backends.asarray(e) for e in effects]
-    if backend is not None:
-        arrays = [backends.convert(a, backend) for a in arrays]
-    arrays = backends.promote(arrays)
-    n = len(p.kept)
-    return arrays[:n], arrays[n:]
+    leaves = [net.leaves[k] for k in p.kept]
+    extra = [backends.asarray(e) for e in effects]
+    target = backend or backends.common([leaf.table for leaf in leaves] + extra)
+    if target is None:
+        return [], []
+    # kernels convert as kernels do (float rows made exactly stochastic on sympy)
+    tables = [leaf.to(target).table for leaf in leaves]
+    return tables, [backends.convert(e, target) for e in extra]
 
 
 def _jitted(p: Plan, kind: str, lead: Any) -> Any:

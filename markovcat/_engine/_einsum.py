@@ -41,6 +41,10 @@ class Einsum:
 
     def prepare(self, backend: str) -> Any:
         terms, out = self.eq.split("->")
+        if len(set(terms.replace(",", ""))) > len(_LETTERS) and len(self.shapes) != 2:
+            # a backend's einsum spells indices with ASCII letters only: more than 52 run
+            # as pairwise batched matrix products, which name no indices at all
+            return Pairwise(self.eq, self.shapes)
         if len(self.shapes) > MANY:  # a large bucket: pairwise, in opt_einsum's greedy order
             expr = oe.contract_expression(self.eq, *self.shapes, optimize="greedy")
             return partial(expr, backend=backend)
@@ -144,6 +148,83 @@ class Pair:
         else:
             r = x @ y
         return r.reshape(self.shape_r).transpose(self.perm_r)
+
+
+class Unary:
+    """One operand: sum out the indices not in the output, then order the rest."""
+
+    def __init__(self, term: str, out: str) -> None:
+        self.sum = tuple(k for k, i in enumerate(term) if i not in out)
+        kept = [i for i in term if i in out]
+        self.perm = tuple(kept.index(i) for i in out)
+
+    def __call__(self, x: Any) -> Any:
+        if self.sum:
+            x = x.sum(axis=self.sum)
+        return x.transpose(self.perm)
+
+
+class Pairwise:
+    """An einsum with any number of operands and indices as a chain of :class:`Pair`
+    products in opt_einsum's greedy order (no index letters reach a backend)."""
+
+    def __init__(self, eq: str, shapes: tuple[tuple[int, ...], ...]) -> None:
+        lhs, out = eq.split("->")
+        terms = lhs.split(",")
+        sizes: dict[str, int] = {}
+        for term, shape in zip(terms, shapes, strict=True):
+            sizes.update(zip(term, shape, strict=True))
+        path = oe.contract_path(eq, *shapes, optimize="greedy", shapes=True)[0]
+        live = list(terms)
+        self.steps: list[tuple[tuple[int, ...], Any]] = []
+        for k, pos in enumerate(path):
+            picked = [live[p] for p in pos]
+            for p in sorted(pos, reverse=True):
+                del live[p]
+            needed = set(out).union(*live)
+            if k == len(path) - 1:
+                result = out
+            else:
+                result = "".join(dict.fromkeys(i for t in picked for i in t if i in needed))
+            fn: Any
+            if len(picked) == 1:
+                fn = Unary(picked[0], result)
+            else:  # fold operands pairwise (greedy paths give pairs)
+                acc = picked[0]
+                parts = []
+                for j, t in enumerate(picked[1:], start=1):
+                    rest = set(result).union(*picked[j + 1 :])
+                    mid = (
+                        result
+                        if j == len(picked) - 1
+                        else "".join(dict.fromkeys(i for i in acc + t if i in rest))
+                    )
+                    parts.append(Pair(f"{acc},{t}->{mid}", sizes))
+                    acc = mid
+                fn = parts[0] if len(parts) == 1 else _fold(parts)
+            self.steps.append((tuple(pos), fn))
+            live.append(result)
+        if not path:  # a single operand
+            self.steps.append(((0,), Unary(terms[0], out)))
+
+    def __call__(self, *arrays: Any) -> Any:
+        live = list(arrays)
+        for pos, fn in self.steps:
+            picked = [live[p] for p in pos]
+            for p in sorted(pos, reverse=True):
+                del live[p]
+            live.append(fn(*picked))
+        return live[-1]
+
+
+def _fold(parts: list[Pair]) -> Any:
+    def run(*xs: Any) -> Any:
+        acc = parts[0](xs[0], xs[1])
+        for pair, x in zip(parts[1:], xs[2:], strict=True):
+            acc = pair(acc, x)
+        return acc
+
+    return run
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"

@@ -101,16 +101,24 @@ def convert(x: Any, target: str) -> Any:
     return _jax.from_numpy(_dispatch.to_numpy(x))
 
 
-def promote(arrays: Sequence[Any]) -> list[Any]:
-    """Bring arrays to one backend: numpy joins JAX or sympy; JAX and sympy do not mix."""
-    arrays = list(arrays)
+def common(arrays: Sequence[Any]) -> str | None:
+    """The one backend ``arrays`` meet on (``None`` for no arrays): numpy joins JAX or
+    sympy; JAX and sympy do not mix."""
     kinds = {name(a) for a in arrays}
     if len(kinds) <= 1:
-        return arrays
+        return kinds.pop() if kinds else None
     if kinds == {"jax", "sympy"} or len(kinds) == 3:
         raise BackendError(
             "cannot combine JAX and exact sympy tables in one diagram; "
             "convert one side with .to('jax') or .to('sympy')"
         )
-    target = (kinds - {"numpy"}).pop()
+    return (kinds - {"numpy"}).pop()
+
+
+def promote(arrays: Sequence[Any]) -> list[Any]:
+    """Bring arrays to one backend: numpy joins JAX or sympy; JAX and sympy do not mix."""
+    arrays = list(arrays)
+    target = common(arrays)
+    if target is None:
+        return arrays
     return [convert(a, target) for a in arrays]

@@ -21,6 +21,7 @@ def _primitive(name: str, doc: str) -> Dispatcher:
 # conversion and identity
 asarray = _primitive("asarray", "Convert a user table to this backend's array (float64 or exact).")
 backend_name = _primitive("backend_name", "'numpy', 'jax' or 'sympy' for an array.")
+is_exact = _primitive("is_exact", "True for exact (sympy) arrays: no rounding, formulas used as is.")
 priority = _primitive("priority", "Promotion rank: numpy 0, exact and jax 1.")
 to_numpy = _primitive("to_numpy", "A float64 numpy copy (for display and checks).")
 is_concrete = _primitive("is_concrete", "False for tracers: values unknown at trace time.")
@@ -68,9 +69,23 @@ solve = _primitive(
     "solve", "solve(a, b): x with a @ x = b for square a; ValueError when a is singular."
 )
 
-exact_rows = _primitive(
-    "exact_rows",
-    "exact_rows(table, n_dom_axes): exact tables get rows summing exactly to 1 (floats: as is).",
+stochastic_rows = _primitive(
+    "stochastic_rows",
+    "stochastic_rows(table, n_dom_axes): rows divided by their sums where those miss 1 by "
+    "more than rounding: floats in floating point (rows already within rounding of 1 are "
+    "kept bit for bit), exact numeric rows exactly (symbolic rows as is); tracers as is. "
+    "The caller has validated the rows (within mc.config.row_atol).",
+)
+is_table = _primitive(
+    "is_table",
+    "is_table(x): True for a concrete backend array (numpy, exact, a JAX array), False "
+    "for anything else (a tracer, a placeholder JAX puts into a pytree).",
+)
+readonly = _primitive(
+    "readonly",
+    "readonly(x, copy): x as a read-only array (numpy and exact: writeable=False on a "
+    "view, or on a private copy when copy is True); JAX arrays and scalars are immutable "
+    "already and come back as they are.",
 )
 
 # checks

@@ -64,6 +64,7 @@ def _is_zero(e: sympy.Expr) -> bool | None:
 d.asarray.register(ExactArray)(lambda x: x)
 d.asarray.register((Fraction, sympy.Basic))(lambda x: to_exact(x))
 d.backend_name.register(ExactArray)(lambda x: "sympy")
+d.is_exact.register(ExactArray)(lambda x: True)
 d.priority.register(ExactArray)(lambda x: 1)
 d.is_concrete.register((ExactArray, sympy.Basic))(lambda x: True)
 d.einsum_backend.register(ExactArray)(lambda x: "object")
@@ -109,9 +110,74 @@ d.nonneg.register(ExactArray)(lambda x: x)  # exact arithmetic has no rounding b
 
 @d.log_scalar.register(ExactArray)
 def _(x):
-    # Σ r·log(q) with rationals collects into Σ c·log(prime): compact, canonical, exact
+    # Σ r·log(q) with rationals collects into Σ c·log(prime) + Σ c·log(b): compact, exact.
+    # Never factor=True: sympy would factor a 50-digit denominator (for hours); small primes
+    # come out by trial division and what is left is split over a coprime basis, so a sum
+    # of logs that is 0 still collects to exactly 0.
     v = np.asarray(x, dtype=object).reshape(()).item()
-    return sympy.expand(sympy.expand_log(v, force=True, factor=True))
+    v = sympy.expand_log(v, force=True)  # log(a/b) = log a − log b; perfect powers only
+    ints = {e: int(e.args[0]) for e in v.atoms(sympy.log) if e.args[0].is_Integer}
+    ints = {e: n for e, n in ints.items() if n > 1}
+    if not ints:
+        return sympy.expand(v)
+    split = {e: _small_primes_out(n) for e, n in ints.items()}
+    basis = _coprime_basis({rest for _, rest in split.values()})
+    logs = {}
+    for e, (small, rest) in split.items():
+        powers = small + [(b, k) for b in basis if (k := _multiplicity(b, rest))]
+        logs[e] = sympy.Add(*(k * sympy.log(sympy.Integer(b)) for b, k in powers))
+    return sympy.expand(v.xreplace(logs))
+
+
+#: ``log n`` is expanded over the primes below this bound by trial division (cheap for any
+#: size of ``n``); larger prime factors are never searched for.
+_TRIAL_BOUND = 10_000
+_SMALL_PRIMES = tuple(int(p) for p in sympy.sieve.primerange(2, _TRIAL_BOUND))
+
+
+def _multiplicity(b: int, n: int) -> int:
+    k = 0
+    while n % b == 0:
+        n //= b
+        k += 1
+    return k
+
+
+def _small_primes_out(n: int) -> tuple[list[tuple[int, int]], int]:
+    """``n = Π p^k · rest``: the primes ``p`` below the bound with their powers, and the rest
+    (1, a prime when below the bound squared, else a number with only large prime factors)."""
+    powers: list[tuple[int, int]] = []
+    for p in _SMALL_PRIMES:
+        if p * p > n:
+            break
+        if n % p == 0:
+            k = _multiplicity(p, n)
+            n //= p**k
+            powers.append((p, k))
+    if 1 < n < _TRIAL_BOUND**2:  # no factor below its square root: a prime
+        powers.append((n, 1))
+        n = 1
+    return powers, n
+
+
+def _coprime_basis(numbers: set[int]) -> list[int]:
+    """Pairwise coprime integers > 1 of which each of ``numbers`` is a product (by gcds,
+    never factoring): logs over such a basis are linearly independent over the rationals."""
+    basis: list[int] = []
+    todo = sorted(numbers)
+    while todo:
+        a = todo.pop()
+        if a == 1:
+            continue
+        for i, b in enumerate(basis):
+            g = int(sympy.igcd(a, b))
+            if g > 1:  # a·b → g·(a/g)·(b/g): the product shrinks, so this ends
+                del basis[i]
+                todo += [g, a // g, b // g]
+                break
+        else:
+            basis.append(a)
+    return sorted(basis)
 
 
 @d.scalar.register(ExactArray)
@@ -248,14 +314,19 @@ def _(x):
     ), sympy.log(z)
 
 
-@d.exact_rows.register(ExactArray, int)
+@d.stochastic_rows.register(ExactArray, int)
 def _(x, n_dom):
-    """Rows converted from floats sum to 1 only up to rounding: divide by their exact sums."""
+    """Rows converted from floats sum to 1 only up to rounding: divide by their exact sums.
+    (The float rows were validated, and renormalised beyond rounding, before conversion.)"""
     arr = np.asarray(x, dtype=object)
     rows = arr.reshape(int(np.prod(arr.shape[:n_dom], dtype=np.int64)), -1)
     out = np.empty(rows.shape, dtype=object)
+    changed = False
     for i, row in enumerate(rows):
         total = sum(row, sympy.Integer(0))
         # only numeric sums are touched: symbolic rows were checked to simplify to 1
-        out[i] = [v / total for v in row] if total.is_Number and total != 1 else row
-    return _exact(out.reshape(arr.shape))
+        if total.is_Number and total != 1 and total != 0:
+            out[i], changed = [v / total for v in row], True
+        else:
+            out[i] = row
+    return _exact(out.reshape(arr.shape)) if changed else x

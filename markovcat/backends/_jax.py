@@ -19,11 +19,21 @@ _A = (jax.Array, Tracer)
 
 
 def _float(x):
+    """A JAX table in JAX's default float dtype: float64 under ``jax_enable_x64`` (float16,
+    bfloat16 and float32 tables are promoted), float32 without it (JAX holds no float64
+    then; float16 and bfloat16 are still promoted). Ints and bools become that float."""
     x = jnp.asarray(x)
     if jnp.issubdtype(x.dtype, jnp.complexfloating):
         raise NotStochasticError(f"expected real probabilities, given a complex table ({x.dtype})")
-    if not jnp.issubdtype(x.dtype, jnp.floating):
-        x = x.astype(jnp.result_type(float))
+    if not (
+        jnp.issubdtype(x.dtype, jnp.floating)
+        or jnp.issubdtype(x.dtype, jnp.integer)
+        or x.dtype == jnp.bool_
+    ):
+        raise NotStochasticError(f"expected a numeric table, given dtype {x.dtype}")
+    target = jnp.result_type(float)  # the default float: float64 with x64, else float32
+    if x.dtype != target:
+        x = x.astype(target)
     return x
 
 
@@ -33,6 +43,7 @@ def from_numpy(x):
 
 d.asarray.register(_A)(_float)
 d.backend_name.register(_A)(lambda x: "jax")
+d.is_exact.register(_A)(lambda x: False)
 d.priority.register(_A)(lambda x: 1)
 d.to_numpy.register(jax.Array)(lambda x: np.asarray(x, dtype=np.float64))
 
@@ -78,7 +89,23 @@ d.xlogy.register(_A, _A)(lambda x, y: jax.scipy.special.xlogy(x, y))
 d.xlogy.register(_A, np.ndarray)(lambda x, y: jax.scipy.special.xlogy(x, y))
 d.xlogy.register(np.ndarray, _A)(lambda x, y: jax.scipy.special.xlogy(x, y))
 
-d.exact_rows.register(_A, int)(lambda x, n_dom: x)
+# (a tracer is also a jax.Array to isinstance: test for it explicitly, not by dispatch)
+d.is_table.register(jax.Array)(lambda x: not isinstance(x, Tracer))
+d.is_table.register(Tracer)(lambda x: False)
+
+
+@d.stochastic_rows.register(jax.Array, int)
+def _(x, n_dom):
+    # the numpy rule (rows within rounding of 1 kept as given), on the table's own dtype;
+    # computed on the concrete values with numpy (jnp under an outer trace gives tracers)
+    if isinstance(x, Tracer):
+        return x  # values unknown: as given
+    host = np.asarray(x)
+    fixed = d.stochastic_rows(host, n_dom)
+    return x if fixed is host else jnp.asarray(fixed, dtype=x.dtype)
+
+
+d.stochastic_rows.register(Tracer, int)(lambda x, n_dom: x)  # values unknown: as given
 
 
 @d.rescale.register(_A)

@@ -17,27 +17,44 @@ _F = (np.ndarray, np.number, np.bool_)
 _S = (float, int, np.floating, np.integer, np.bool_)
 
 
+#: dtype kinds that are not probabilities, though numpy may call some of them numbers
+_NOT_PROBABILITIES = {"m": "a timedelta", "M": "a datetime", "c": "a complex"}
+
+
 def _to_float64(x: np.ndarray) -> np.ndarray:
+    if isinstance(x, np.ma.MaskedArray):  # np.asarray would drop the mask silently
+        raise NotStochasticError(
+            "expected a plain array of probabilities, given a masked array (np.ma.MaskedArray);"
+            " fill the masked entries first (x.filled(0.0)) if that is what you mean"
+        )
     if x.dtype == object:
         return _object_table(x)
-    if np.issubdtype(x.dtype, np.complexfloating):
-        raise NotStochasticError(f"expected real probabilities, given a complex table ({x.dtype})")
-    if not (np.issubdtype(x.dtype, np.number) or x.dtype == np.bool_):
+    if x.dtype.kind in _NOT_PROBABILITIES:
+        raise NotStochasticError(
+            f"expected real probabilities, given {_NOT_PROBABILITIES[x.dtype.kind]} table "
+            f"({x.dtype})"
+        )
+    if x.dtype.kind not in "biuf":  # strings, bytes, structured records
         raise NotStochasticError(f"expected a numeric table, given dtype {x.dtype}")
     return np.asarray(x, dtype=np.float64)
+
+
+def _is_number(v: object) -> bool:
+    """A real float, int or bool (numpy's timedelta64 is an integer type: not a number here)."""
+    return isinstance(v, _S) and not isinstance(v, (np.timedelta64, np.datetime64, Fraction))
 
 
 def _object_table(x: np.ndarray):
     """Object arrays with exact numbers become exact (floats among them by their exact
     binary value); of floats only, float64."""
-    flat = x.ravel().tolist()
+    flat = list(x.ravel())  # (not tolist: that turns timedelta64 entries into timedeltas)
     if any(_exact.is_exact_scalar(v) for v in flat) and all(
-        _exact.is_exact_scalar(v) or isinstance(v, (numbers.Integral, *_S)) for v in flat
+        _exact.is_exact_scalar(v) or _is_number(v) or isinstance(v, numbers.Integral) for v in flat
     ):
         return _exact.to_exact(x)
-    if all(isinstance(v, _S) and not isinstance(v, Fraction) for v in flat):
+    if all(_is_number(v) for v in flat):
         return np.asarray(x, dtype=np.float64)
-    bad = next(v for v in flat if not isinstance(v, _S) and not _exact.is_exact_scalar(v))
+    bad = next(v for v in flat if not _is_number(v) and not _exact.is_exact_scalar(v))
     raise NotStochasticError(
         f"expected numbers in the table, given an entry {bad!r} of type {type(bad).__name__}"
     )
@@ -63,6 +80,8 @@ def _(x):
 
 @d.asarray.register(_S)
 def _(x):
+    if not _is_number(x):
+        raise NotStochasticError(f"expected a number, given {x!r} of type {type(x).__name__}")
     return np.asarray(x, dtype=np.float64)
 
 
@@ -74,6 +93,7 @@ def _(x):
 
 
 d.backend_name.register(_F)(lambda x: "numpy")
+d.is_exact.register(_F)(lambda x: False)
 d.priority.register(_F)(lambda x: 0)
 d.to_numpy.register(_F)(lambda x: np.asarray(x, dtype=np.float64))
 d.is_concrete.register((*_F, float, int))(lambda x: True)
@@ -180,4 +200,29 @@ def _(x, axes):
 d.jit.register(_F, object)(lambda like, fn: fn)  # numpy and exact arrays: run as is
 
 
-d.exact_rows.register(_F, int)(lambda x, n_dom: x)
+@d.stochastic_rows.register(_F, int)
+def _(x, n_dom):
+    rows = np.reshape(x, (int(np.prod(x.shape[:n_dom], dtype=np.int64)), -1))
+    if not rows.size:
+        return x
+    sums = rows.sum(axis=1, keepdims=True)
+    # a stochastic row sums to 1 within a few ulps (pairwise summation): keep those as given
+    tol = 4 * np.finfo(rows.dtype).eps * max(1.0, math.log2(rows.shape[1]))
+    off = np.abs(sums - 1.0) > tol
+    if not off.any():
+        return x
+    return np.reshape(np.where(off, rows / np.where(off, sums, 1.0), rows), x.shape)
+
+
+d.is_table.register(object)(lambda x: False)
+d.is_table.register(np.ndarray)(lambda x: True)
+d.readonly.register(object, bool)(lambda x, copy: x)  # scalars, tracers: immutable already
+
+
+@d.readonly.register(np.ndarray, bool)
+def _(x, copy):
+    if not copy and not x.flags.writeable:
+        return x
+    out = x.copy() if copy else x.view()
+    out.flags.writeable = False
+    return out

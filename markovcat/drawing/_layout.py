@@ -7,8 +7,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from .._diagram import Copy, Delete, Diagram, Identity, Par, Seq, Swap, route
-from .._errors import MarkovCatError, TypeMismatchError
+from .._diagram import Copy, Delete, Diagram, Identity, Par, Seq, Swap, describe, route
+from .._errors import InvalidArgumentError, MarkovCatError, TypeMismatchError
 from .._kernel import Kernel
 from ._geometry import (
     BOX_H,
@@ -357,6 +357,28 @@ def _leaves(d: Diagram) -> list[Diagram]:
     return out
 
 
+#: Composites nested deeper than this are not drawn: the layout recurses, and a drawing of
+#: such a diagram (a long program alternates ``>>`` and ``@``) is unreadable anyway.
+MAX_DRAW_DEPTH = 150
+
+
+def nesting_depth(d: Diagram) -> int:
+    """How deeply composites nest in ``d`` (0 for a generator), without recursion.
+
+    >>> import markovcat as mc
+    >>> f = mc.Box("f", mc.Bool, mc.Bool)
+    >>> nesting_depth(f), nesting_depth((f @ f) >> (f @ f))
+    (0, 2)
+    """
+    deepest, stack = 0, [(d, 0)]
+    while stack:
+        t, k = stack.pop()
+        if isinstance(t, (Seq, Par)):
+            stack.extend((p, k + 1) for p in t.parts)
+        deepest = max(deepest, k)
+    return deepest
+
+
 def layout(d: Diagram, direction: str = "down") -> Layout:
     """Place every box and wire of ``d``; ``direction`` is ``"down"`` or ``"up"``.
 
@@ -370,6 +392,12 @@ def layout(d: Diagram, direction: str = "down") -> Layout:
         raise TypeMismatchError(f"draw expects a diagram, given {type(d).__name__} {d!r}")
     if direction not in ("down", "up"):
         raise MarkovCatError(f"draw: direction must be 'down' or 'up', given {direction!r}")
+    depth = nesting_depth(d)
+    if depth > MAX_DRAW_DEPTH:
+        raise InvalidArgumentError(
+            f"draw {describe(d)}: composites nested {depth:,} deep, over the drawing limit "
+            f"of {MAX_DRAW_DEPTH}; draw a part of it, or evaluate it instead"
+        )
     lay = _Layouter(d)
     s = lay.size(d)
     dom, cod = d.dom.factors, d.cod.factors

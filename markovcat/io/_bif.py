@@ -35,11 +35,15 @@ Rain ⊗ Wet
 
 from __future__ import annotations
 
+import gzip
+import io
+import math
 import os
 import re
+import zlib
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
 import numpy as np
 
@@ -54,46 +58,109 @@ from ..models._bayesian_network import _joint, _topological
 from ._bif_parse import _parse, _Tokens
 from ._bif_tables import _normalise, _table
 
-_BARE = re.compile(r'[^\s{}()\[\],;|"]+')
+_SAFE = re.compile(r"[A-Za-z0-9_.+-]+")  # names written without quotes
 
 
 # ---- reading ----------------------------------------------------------------------------
-def _text(path_or_text: str | os.PathLike) -> str:
-    if isinstance(path_or_text, os.PathLike):
-        return Path(path_or_text).read_text()
-    if not isinstance(path_or_text, str):
-        raise BifFormatError(
-            f"mc.read_bif: expected a path or the BIF text, given {type(path_or_text).__name__}"
-        )
-    if "{" in path_or_text or "\n" in path_or_text:
-        return path_or_text
+#: The most text a gzip-compressed BIF file may unpack to (a guard against gzip bombs).
+MAX_GZIP_TEXT = 2**28
+
+
+def _decode(data: bytes, source: str) -> str:
+    """The text of a BIF file's bytes: gunzipped if it starts with gzip's magic bytes,
+    UTF-8 (with or without a byte-order mark) where it is valid, else Latin-1."""
+    if data[:2] == b"\x1f\x8b":
+        try:
+            with gzip.GzipFile(fileobj=io.BytesIO(data)) as f:
+                data = f.read(MAX_GZIP_TEXT + 1)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise BifFormatError(
+                f"mc.read_bif: {source} starts like a gzip file but cannot be unpacked ({exc})"
+            ) from None
+        if len(data) > MAX_GZIP_TEXT:
+            raise MemoryLimitError(
+                f"mc.read_bif: {source} unpacks to more than {MAX_GZIP_TEXT:,} bytes, "
+                "expected a BIF text of at most that size"
+            )
     try:
-        return Path(path_or_text).read_text()
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")  # every byte is a Latin-1 character
+
+
+def _text(path_or_text: str | bytes | os.PathLike) -> tuple[str, str | None]:
+    """The BIF text, and the file it came from (None for text given directly)."""
+    if isinstance(path_or_text, bytes):
+        return _decode(path_or_text, "the given bytes"), None
+    if isinstance(path_or_text, os.PathLike):
+        path: str | os.PathLike = path_or_text
+    elif not isinstance(path_or_text, str):
+        raise BifFormatError(
+            f"mc.read_bif: expected a path, the BIF text or its bytes, given "
+            f"{type(path_or_text).__name__}"
+        )
+    elif "{" in path_or_text or "\n" in path_or_text:
+        return path_or_text, None
+    else:
+        path = path_or_text
+    try:
+        data = Path(path).read_bytes()
     except (OSError, ValueError) as exc:  # ValueError: a path with a null byte
         raise BifFormatError(
-            f"mc.read_bif: {path_or_text!r} is neither BIF text nor a readable file ({exc})"
+            f"mc.read_bif: {os.fsdecode(path)!r:.200} is neither BIF text nor a readable "
+            f"file ({exc})"
         ) from None
+    return _decode(data, repr(os.fsdecode(path))), os.fsdecode(path)
 
 
-def read_bif(path_or_text: str | os.PathLike, *, backend: str | None = None) -> Diagram:
+@overload
+def read_bif(
+    path_or_text: str | bytes | os.PathLike,
+    *,
+    backend: str | None = None,
+    partial: Literal[False] = False,
+) -> Diagram: ...
+@overload
+def read_bif(
+    path_or_text: str | bytes | os.PathLike, *, backend: str | None = None, partial: Literal[True]
+) -> dict[str, Kernel]: ...
+def read_bif(
+    path_or_text: str | bytes | os.PathLike, *, backend: str | None = None, partial: bool = False
+) -> Diagram | dict[str, Kernel]:
     """A Bayesian network in BIF format as its joint state ``I → X1 ⊗ … ⊗ Xn``.
 
-    ``path_or_text`` is a path or the BIF text itself (a string with a ``{`` or a newline).
+    ``path_or_text`` is a path, the BIF text itself (a string with a ``{`` or a newline),
+    or the file's bytes. Files compressed with gzip (``.bif.gz``, as pgmpy ships them) are
+    unpacked, recognised by their magic bytes; text that is not UTF-8 is read as Latin-1.
     The factors are the variables in file order, named after them, with their outcome
     labels (strings); each conditional table becomes a kernel from the variable's parents,
     named after the variable, and the diagram copies wires to children — it is never
     evaluated to the joint. Rows within ``mc.config.row_atol`` of summing to 1 are divided
     by their sum. ``backend="jax"`` puts the tables on JAX; ``backend="sympy"`` reads each
-    probability as the exact decimal it spells and renormalises exactly.
-    Malformed input raises :class:`BifFormatError` with the line number.
+    probability as the exact decimal it spells (at most ``MAX_EXACT_DIGITS`` = 1000 digits
+    and a decimal exponent within ±1000) and renormalises exactly.
+
+    ``partial=True`` returns the conditional tables that the file gives, as a dict from
+    variable name to kernel (parents → variable, in file order), without requiring every
+    variable to have one or the parents to be acyclic; it never builds the network.
+
+    Malformed input raises :class:`BifFormatError` with the line number (and the file);
+    tables of more than ``mc.config.max_elements`` entries in all raise
+    :class:`MemoryLimitError` before they are allocated.
 
     >>> import markovcat as mc
     >>> net = mc.read_bif("variable A { type discrete [ 2 ] { t, f }; }"
     ...                   "probability ( A ) { table 0.3, 0.7; }")
     >>> net.cod.outcomes, net.array.tolist()
     (('t', 'f'), [0.3, 0.7])
+    >>> cpts = mc.read_bif("variable A { type discrete [ 2 ] { t f }; }"
+    ...                    "variable B { type discrete [ 2 ] { t f }; }"
+    ...                    "probability ( B A ) { table 0.1 0.6 0.9 0.4; }", partial=True)
+    >>> {name: k.matrix.tolist() for name, k in cpts.items()}
+    {'B': [[0.1, 0.9], [0.6, 0.4]]}
     """
-    t = _Tokens(_text(path_or_text))
+    text, source = _text(path_or_text)
+    t = _Tokens(text, source)
     variables, blocks = _parse(t)
     num = _NUMBER_TYPE.get(backend or "numpy", float)
     objs: list[Obj] = []
@@ -109,6 +176,7 @@ def read_bif(path_or_text: str | os.PathLike, *, backend: str | None = None) -> 
     lookup = [{s: i for i, s in enumerate(var.states)} for var in variables]
     tables: list[Any] = [None] * len(objs)
     parents: list[list[int]] = [[] for _ in objs]
+    total = 0
     for b in blocks:
         for name in (b.child, *b.parents):
             if name not in index:
@@ -122,27 +190,42 @@ def read_bif(path_or_text: str | os.PathLike, *, backend: str | None = None) -> 
                 f"probability ( {b.child} | … ): a parent is repeated or the variable itself", b.tok
             )
         cards = [len(variables[p].states) for p in ps] + [len(variables[v].states)]
+        size = math.prod(cards)
+        total += size
+        if total > config.max_elements >= size:  # a single table too large: _table says so
+            raise MemoryLimitError(
+                f"{t.at_line(t.line(b.tok))}probability ( {b.child} … ): with this table the "
+                f"network has {total:,} entries in all, over mc.config.max_elements = "
+                f"{config.max_elements:,}"
+            )
         arr, where = _table(t, b, cards, [lookup[p] for p in ps] + [lookup[v]], num)
         tables[v] = _normalise(t, arr, where, f"probability ( {b.child} … )")
         parents[v] = ps
+    if not partial:
+        for v, tab in enumerate(tables):
+            if tab is None:
+                raise t.error(
+                    f"the variable {objs[v].name!r} has no probability block (read the "
+                    "tables that are there with partial=True)",
+                    variables[v].tok,
+                )
+        order = _topological(parents)
+        if order and order[0] == -1:
+            names = [objs[v].name for v in order[1:]]
+            first = min(b.tok for b in blocks if index[b.child] in order[1:])
+            raise t.error(f"the parents form a cycle among {names}", first)
+    kernels = {}
     for v, tab in enumerate(tables):
         if tab is None:
-            raise t.error(
-                f"the variable {objs[v].name!r} has no probability block", variables[v].tok
-            )
-    order = _topological(parents)
-    if order and order[0] == -1:
-        names = [objs[v].name for v in order[1:]]
-        first = min(b.tok for b in blocks if index[b.child] in order[1:])
-        raise t.error(f"the parents form a cycle among {names}", first)
-    kernels = []
-    for v, tab in enumerate(tables):
+            continue
         arr = backends.asarray(tab)
         if backend is not None:
             arr = backends.convert(arr, backend)
         dom = product(*(objs[p] for p in parents[v]))
-        kernels.append(Kernel._trusted(dom, objs[v], arr, objs[v].name))
-    return _joint(kernels, parents)
+        kernels[v] = Kernel._trusted(dom, objs[v], arr, objs[v].name)
+    if partial:
+        return {objs[v].name: k for v, k in kernels.items()}
+    return _joint([kernels[v] for v in range(len(objs))], parents)
 
 
 #: How each backend reads a probability: exact decimals for sympy, floats otherwise.
@@ -183,11 +266,14 @@ def structure(state: Diagram) -> tuple[list[Obj], list[list[int]], list[Kernel]]
 
 def _label(s: Any, what: str) -> str:
     s = str(s)
-    if _BARE.fullmatch(s):
+    if _SAFE.fullmatch(s):  # other readers (pyAgrum) refuse '/' and more in bare names
         return s
-    if '"' in s or "\n" in s or "//" in s or "/*" in s or not s:
-        raise BifFormatError(f"mc.write_bif: {what} {s!r} cannot be written in BIF")
-    return f'"{s}"'
+    if '"' in s or "\n" in s or not s:  # BIF has no escapes: such a name cannot be quoted
+        raise BifFormatError(
+            f"mc.write_bif: {what} {s!r:.80} cannot be written in BIF: expected a non-empty "
+            "name without double quotes or newlines"
+        )
+    return f'"{s}"'  # a quoted name may hold spaces, punctuation, // and /*
 
 
 def _chain(state: Diagram) -> tuple[list[Obj], list[list[int]], list[np.ndarray]]:

@@ -2,8 +2,10 @@
 
 A small hand-written tokenizer and recursive-descent parser; it never evaluates anything
 from the file. It accepts ``//`` and ``/* */`` comments, ``property`` lines (ignored),
-tables given as ``table …``, as one row per parent configuration ``(a, b) p1, p2;`` or with
-a ``default`` row, and names in double quotes. Numbers stay strings here; tables are built
+tables given as ``table …`` (the child's outcome slowest, see ``_bif_tables``), as one row
+per parent configuration ``(a, b) p1, p2;`` or with a ``default`` row, and names in double
+quotes (which may hold ``//`` and ``/*``). Separators ``,`` and ``|`` between names may be
+left out: ``{ "true" "false" }`` and ``probability ( "light-on" "family-out" )`` are read. Numbers stay strings here; tables are built
 and checked in ``_bif_tables``. Errors are :class:`BifFormatError` with the line number.
 """
 
@@ -15,35 +17,50 @@ from dataclasses import dataclass, field
 from .._errors import BifFormatError
 
 _PUNCT = frozenset("{}()[],;|")
-_TOKEN = re.compile(r'[{}()\[\],;|]|"[^"\n]*"|[^\s{}()\[\],;|"]+|"')
-_COMMENT = re.compile(r"//[^\n]*|/\*.*?\*/", re.S)
+#: One scan finds comments, quoted names, punctuation and bare words together, so that a
+#: ``//`` or ``/*`` inside a quoted name is part of the name, not a comment. A bare word
+#: may contain ``/`` but not a comment opener.
+_TOKEN = re.compile(
+    r'//[^\n]*|/\*.*?\*/|/\*|"[^"\n]*"|[{}()\[\],;|]|(?:[^\s{}()\[\],;|"/]|/(?![/*]))+|"',
+    re.S,
+)
+_IGNORABLE = frozenset(",|")  # separators that may be left out between names
 
 
 # ---- tokens -----------------------------------------------------------------------------
 class _Tokens:
     """The token list of a BIF text; line numbers are computed only for error messages."""
 
-    def __init__(self, text: str) -> None:
-        text = _COMMENT.sub(lambda m: "\n" * m.group().count("\n"), text)
-        start = text.find("/*")
-        if start >= 0:
-            raise BifFormatError(
-                f"BIF line {text.count(chr(10), 0, start) + 1}: a /* comment is never closed"
-            )
+    def __init__(self, text: str, source: str | None = None) -> None:
         self.text = text
-        self.toks: list[str] = _TOKEN.findall(text)
+        self.source = source  # the file, named in errors
+        toks = _TOKEN.findall(text)
+        if "/*" in toks:
+            start = next(m.start() for m in _TOKEN.finditer(text) if m.group() == "/*")
+            raise BifFormatError(
+                f"{self.at_line(text.count(chr(10), 0, start) + 1)}a /* comment is never closed"
+            )
+        self.toks: list[str] = [x for x in toks if not x.startswith(("//", "/*"))]
         self.pos = 0
 
     def line(self, k: int) -> int:
         """The line of token ``k`` (1-based); past the end, the last line."""
-        for n, m in enumerate(_TOKEN.finditer(self.text)):
+        n = 0
+        for m in _TOKEN.finditer(self.text):
+            if m.group().startswith(("//", "/*")):
+                continue
             if n == k:
                 return self.text.count("\n", 0, m.start()) + 1
+            n += 1
         return self.text.count("\n") + 1
 
     def error(self, msg: str, k: int | None = None) -> BifFormatError:
         k = self.pos if k is None else k
-        return BifFormatError(f"BIF line {self.line(k)}: {msg}")
+        return BifFormatError(f"{self.at_line(self.line(k))}{msg}")
+
+    def at_line(self, n: int) -> str:
+        """The prefix of an error message: ``BIF line n: `` (and the file, if any)."""
+        return f"BIF line {n}{f' of {self.source!r}' if self.source else ''}: "
 
     def peek(self) -> str | None:
         return self.toks[self.pos] if self.pos < len(self.toks) else None
@@ -67,15 +84,17 @@ class _Tokens:
         return tok[1:-1] if tok.startswith('"') else tok
 
     def names_until(self, end: str, what: str) -> list[str]:
-        """Comma-separated names up to (and consuming) ``end``."""
+        """Names up to (and consuming) ``end``, separated by ``,``, ``|`` or whitespace."""
         out: list[str] = []
         while True:
-            out.append(self.name(what))
-            tok = self.take(f"',' or {end!r}")
-            if tok == end:
+            tok = self.peek()
+            if tok in _IGNORABLE:
+                self.pos += 1
+            elif tok == end and out:
+                self.pos += 1
                 return out
-            if tok != ",":
-                raise self.error(f"expected ',' or {end!r}, given {tok!r}", self.pos - 1)
+            else:
+                out.append(self.name(what))
 
     def numbers(self) -> tuple[list[str], int]:
         """The number tokens up to the next ';' (commas optional), and the first's index."""
@@ -162,10 +181,13 @@ def _variable(t: _Tokens, k: int) -> _Variable:
             t.expect("{")
             states = t.names_until("}", f"an outcome of {name!r}")
             t.expect(";")
-            if not count.isdigit() or int(count) != len(states):
+            # ASCII digits only ('²'.isdigit() is true) and short: int() of 5,000 digits fails
+            if not (count.isascii() and count.isdigit() and len(count) <= 18) or int(count) != len(
+                states
+            ):
                 raise t.error(
-                    f"variable {name!r} declares [ {count} ] outcomes but lists "
-                    f"{len(states)}: {states}",
+                    f"variable {name!r} declares [ {count:.40} ] outcomes but lists "
+                    f"{len(states)}: {states[:20]}{' …' if len(states) > 20 else ''}",
                     n_tok,
                 )
         else:
@@ -181,11 +203,10 @@ def _probability(t: _Tokens, k: int) -> _Block:
     t.expect("(")
     child = t.name("a variable name")
     parents: list[str] = []
-    tok = t.take("'|' or ')'")
-    if tok in ("|", ","):
+    if t.peek() != ")":  # '|' and ',' are optional: probability ( "a" "b" ) is legal
         parents = t.names_until(")", f"a parent of {child!r}")
-    elif tok != ")":
-        raise t.error(f"expected '|' or ')', given {tok!r}", t.pos - 1)
+    else:
+        t.pos += 1
     block = _Block(child, parents, k)
     t.expect("{")
     while (tok := t.take("a table row or '}'")) != "}":

@@ -1,22 +1,28 @@
 """The conditional tables of a parsed BIF network: numbers read, rows placed and checked.
 
-A ``table`` entry lists the rows in lexicographic order of the parent outcomes (first
-parent most significant), the variable's own outcome fastest — the layout of ``f.matrix``.
+A ``table`` entry of a variable with parents lists the variable's own outcome *slowest*:
+first ``P(child = first outcome | each parent configuration)``, the configurations in
+lexicographic order (first parent most significant), then the next outcome, and so on —
+the layout of JavaBayes, pgmpy and pyAgrum (the transpose of ``f.matrix``). A root's
+``table`` is just its distribution.
 A row within ``mc.config.row_atol`` of summing to 1 is divided by its sum (one within
 1e-12 is kept exactly as written); a row further off, a negative or non-finite number, a
-missing or repeated row or an unknown outcome raises :class:`BifFormatError`.
+missing or repeated row or an unknown outcome raises :class:`BifFormatError`; a table of
+more than ``mc.config.max_elements`` entries raises :class:`MemoryLimitError` before
+anything is allocated.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
 from .._config import config
-from .._errors import BifFormatError
+from .._errors import BifFormatError, MemoryLimitError
 from ._bif_parse import _Block, _Tokens
 
 
@@ -30,10 +36,30 @@ def _values(t: _Tokens, nums: list[str], k: int, n: int, what: str, num: type) -
         bad = next(x for x in nums if not _is_number(x))
         raise t.error(f"{what}: expected a number, given {bad!r}", k) from None
     if num is Fraction:
-        return np.array(
-            [Fraction(x) if math.isfinite(float(x)) else float(x) for x in nums], dtype=object
-        )
+        return np.array([_exact(t, x, k, what) for x in nums], dtype=object)
     return vals
+
+
+#: Exact (``backend="sympy"``) reading spells a decimal out as a fraction: its digits and
+#: decimal exponent are bounded so that ``1e-999999999`` cannot ask for a billion digits.
+MAX_EXACT_DIGITS = 1000
+_DECIMAL = re.compile(r"[+-]?(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d{1,12}))?")
+
+
+def _exact(t: _Tokens, x: str, k: int, what: str) -> Fraction | float:
+    """The exact value of a decimal; inf and nan stay floats (refused later)."""
+    if not math.isfinite(float(x)):
+        return float(x)
+    m = _DECIMAL.fullmatch(x)
+    ok = m is not None and len(m.group(1)) + len(m.group(2) or "") <= MAX_EXACT_DIGITS
+    if not ok or m is None or abs(int(m.group(3) or 0)) > MAX_EXACT_DIGITS:
+        raise t.error(
+            f"{what}: {x[:40]!r} cannot be read exactly: backend='sympy' reads decimals with "
+            f"at most {MAX_EXACT_DIGITS} digits and a decimal exponent within "
+            f"±{MAX_EXACT_DIGITS}",
+            k,
+        )
+    return Fraction(x)
 
 
 def _is_number(x: str) -> bool:
@@ -52,13 +78,26 @@ def _table(
         f"probability ( {block.child}{' | ' + ', '.join(block.parents) if block.parents else ''} )"
     )
     shape = tuple(cards)
-    n_rows = int(np.prod(shape[:-1], dtype=np.int64))
+    n_rows = math.prod(shape[:-1])  # Python ints: no int64 overflow
+    size = n_rows * shape[-1]
+    if size > config.max_elements:
+        raise MemoryLimitError(
+            f"{t.at_line(t.line(block.tok))}{what}: the table has {size:,} entries "
+            f"({' × '.join(map(str, shape))}), over mc.config.max_elements = "
+            f"{config.max_elements:,}"
+        )
+    if block.table is not None and len(block.table[0]) != size:
+        raise t.error(
+            f"{what}: expected {size} probabilities, given {len(block.table[0])}",
+            block.table[1],
+        )
     dtype = object if num is Fraction else np.float64
     arr = np.zeros((n_rows, shape[-1]), dtype=dtype)
     where = np.full(n_rows, -1, dtype=np.int64)
     if block.table is not None:
         nums, k = block.table
-        arr[:] = _values(t, nums, k, n_rows * shape[-1], what, num).reshape(arr.shape)
+        vals = _values(t, nums, k, n_rows * shape[-1], what, num)
+        arr[:] = vals.reshape(shape[-1], n_rows).T  # the child's outcome is slowest
         where[:] = k
     if block.default is not None:
         nums, k = block.default
@@ -66,7 +105,7 @@ def _table(
         missing = where < 0
         arr[missing] = row
         where[missing] = k
-    strides = [int(np.prod(shape[i + 1 : -1], dtype=np.int64)) for i in range(len(shape) - 1)]
+    strides = [math.prod(shape[i + 1 : -1]) for i in range(len(shape) - 1)]
     card = shape[-1]
     rs = np.empty(len(block.rows), dtype=np.int64)
     for n, (config_, nums, k) in enumerate(block.rows):

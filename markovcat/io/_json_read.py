@@ -18,9 +18,10 @@ from .._diagram import Box, Copy, Delete, Diagram, Identity, Par, Seq, Swap
 from .._errors import MarkovCatError, PersistenceError
 from .._kernel import Kernel, kernel
 from .._objects import Obj, Object, product
-from ._sympy_codec import decode_expr
+from ._sympy_codec import MAX_FUNCTIONS, decode_expr, scan_expr
 
 _MAX_COPIES = 2**16
+_MAX_WIRES = 2**20  # the wires of one structural node (copy, identity, swap, delete)
 
 
 # ---- loading ----------------------------------------------------------------------------------
@@ -102,9 +103,16 @@ class _Reader:
             return kernel(dom, cod, table, backend=self.backend or default, name=name)
         except MarkovCatError as exc:  # the message names the kernel, its type and the row
             raise PersistenceError(f"mc.load: {where}: {exc}") from exc
+        except (ArithmeticError, ValueError, TypeError, RecursionError) as exc:
+            # e.g. an exp tower that overflows while the rows are checked
+            raise PersistenceError(
+                f"mc.load: {label}: the table cannot be checked ({type(exc).__name__}: "
+                f"{exc!s:.100})"
+            ) from None
 
     def diagram(self, node: Any, where: str) -> Diagram:
-        if not isinstance(node, dict) or node.get("type") not in _NODE_READERS:
+        kind = node.get("type") if isinstance(node, dict) else None
+        if not isinstance(kind, str) or kind not in _NODE_READERS:
             raise PersistenceError(
                 f"mc.load: {where}: expected a diagram node with a type in "
                 f"{sorted(_NODE_READERS)}, given {node!r:.80}"
@@ -138,7 +146,11 @@ def _float_rows(rows: list[list[Any]], where: str) -> tuple[np.ndarray, str]:
 
 def _exact_rows(rows: list[list[Any]], where: str) -> tuple[np.ndarray, str]:
     out = np.empty((len(rows), len(rows[0]) if rows else 0), dtype=object)
-    for i, r in enumerate(rows):
+    for i, r in enumerate(rows):  # a row's function count is bounded: its sum is simplified
+        if sum(scan_expr(v, f"{where}[{i}][{j}]") for j, v in enumerate(r)) > MAX_FUNCTIONS:
+            raise PersistenceError(
+                f"mc.load: {where}[{i}]: more than {MAX_FUNCTIONS} function applications in one row"
+            )
         for j, v in enumerate(r):
             out[i, j] = decode_expr(v, f"{where}[{i}][{j}]")
     return out, "sympy"
@@ -175,7 +187,14 @@ def _read_box(r: _Reader, node: dict[str, Any], where: str) -> Diagram:
 
 
 def _read_copy(r: _Reader, node: dict[str, Any], where: str) -> Diagram:
-    return Copy(r.obj(node["obj"], where), _int(node["n"], f"{where}.n", 2, _MAX_COPIES))
+    obj = r.obj(node["obj"], where)
+    n = _int(node["n"], f"{where}.n", 2, _MAX_COPIES)
+    if len(obj.factors) * n > _MAX_WIRES:  # its codomain would be a tuple of that many atoms
+        raise PersistenceError(
+            f"mc.load: {where}: copy of {len(obj.factors):,} factors {n:,} times has "
+            f"{len(obj.factors) * n:,} output wires; at most {_MAX_WIRES:,} are read"
+        )
+    return Copy(obj, n)
 
 
 def _read_kernel(r: _Reader, node: dict[str, Any], where: str) -> Diagram:

@@ -56,6 +56,15 @@ _ASSUMPTIONS = frozenset(
 _NUMBER = re.compile(r"-?[0-9]{1,4000}(/[0-9]{1,4000})?")
 _MAX_EXPONENT = 10**5  # Float exponents and precisions beyond this are refused
 _MAX_POWER_BITS = 4096  # a numeric power whose result would need more bits is refused
+#: Bounds on a stored expression, so that building and checking it stays fast: the nodes of
+#: one entry's tree, the function applications (exp, log, Abs, Max, Min, sin, cos) in one
+#: entry and in one row (sympy simplifies row sums), how deeply functions nest, and how many
+#: arguments a Max or Min takes.
+MAX_NODES = 2000
+MAX_FUNCTIONS = 16
+MAX_NESTING = 3
+MAX_MINMAX_ARGS = 8
+_APPLIED = frozenset(_FUNCTIONS) - {"Add", "Mul", "Pow"}
 
 
 # ---- writing ----------------------------------------------------------------------------------
@@ -112,12 +121,65 @@ def _float_tree(e: sympy.Float) -> list[Any]:
 
 
 # ---- reading ----------------------------------------------------------------------------------
+def scan_expr(node: Any, where: str) -> int:
+    """Check a stored expression's size against the bounds above before anything is built;
+    return its number of function applications.
+
+    >>> scan_expr(["exp", ["sin", ["Symbol", "p", {}]]], "rows[0][0]")
+    2
+    """
+    nodes = functions = 0
+    stack = [(node, 0)]
+    while stack:
+        n, depth = stack.pop()
+        nodes += 1
+        if nodes > MAX_NODES:
+            raise PersistenceError(
+                f"mc.load: {where}: the expression has more than {MAX_NODES} nodes"
+            )
+        if not isinstance(n, list) or not n or n[0] in ("Symbol", "Float"):
+            continue  # leaves: validated when they are decoded
+        head = n[0]
+        if head in _APPLIED:
+            functions += 1
+            depth += 1
+            if depth > MAX_NESTING:
+                raise PersistenceError(
+                    f"mc.load: {where}: functions nest more than {MAX_NESTING} deep"
+                )
+            if head in ("Max", "Min") and len(n) - 1 > MAX_MINMAX_ARGS:
+                raise PersistenceError(
+                    f"mc.load: {where}: {head} of {len(n) - 1} arguments; at most "
+                    f"{MAX_MINMAX_ARGS} are read"
+                )
+        stack.extend((a, depth) for a in n[1:])
+    if functions > MAX_FUNCTIONS:
+        raise PersistenceError(
+            f"mc.load: {where}: {functions} function applications; at most {MAX_FUNCTIONS} "
+            "are read per entry"
+        )
+    return functions
+
+
 def decode_expr(node: Any, where: str) -> sympy.Expr:
     """Rebuild a sympy expression from whitelisted constructors only; never eval or sympify.
+    Its size is checked first (:func:`scan_expr`).
 
     >>> decode_expr(["Pow", ["Symbol", "p", {}], "2"], "rows[0][0]")
     p**2
     """
+    scan_expr(node, where)
+    try:
+        return _decode(node, where)
+    except PersistenceError:
+        raise
+    except (ArithmeticError, ValueError, TypeError, RecursionError) as exc:
+        raise PersistenceError(
+            f"mc.load: {where}: the expression cannot be built ({type(exc).__name__}: {exc!s:.100})"
+        ) from None
+
+
+def _decode(node: Any, where: str) -> sympy.Expr:
     if isinstance(node, str):
         if not _NUMBER.fullmatch(node):
             raise PersistenceError(
@@ -144,12 +206,19 @@ def decode_expr(node: Any, where: str) -> sympy.Expr:
     lo, hi = _ARITY.get(head, (1, 10**9))
     if not lo <= len(args) <= hi:
         raise PersistenceError(f"mc.load: {where}: {head} takes {lo}..{hi} argument(s)")
-    parts = [decode_expr(a, f"{where}.{head}[{k}]") for k, a in enumerate(args)]
-    if head == "Pow" and parts[0].is_Number and parts[1].is_Number:
-        b = parts[0]
-        bits = max(abs(b.p).bit_length(), b.q.bit_length()) if b.is_Rational else 64
-        if abs(parts[1]) * bits > _MAX_POWER_BITS:
-            raise PersistenceError(f"mc.load: {where}: the numeric power {node!r:.80} is too large")
+    parts = [_decode(a, f"{where}.{head}[{k}]") for k, a in enumerate(args)]
+    if head == "Pow" and parts[1].is_Number:
+        b, e = parts[0], parts[1]
+        # any base: sqrt(2)**(10**30) is a number too, though sqrt(2) is not a Number
+        too_big = abs(e) > _MAX_POWER_BITS or (e.is_Rational and e.q > _MAX_POWER_BITS)
+        if b.is_Number:
+            bits = max(abs(b.p).bit_length(), b.q.bit_length()) if b.is_Rational else 64
+            too_big = too_big or abs(e) * bits > _MAX_POWER_BITS
+        if too_big:
+            raise PersistenceError(
+                f"mc.load: {where}: the power {node!r:.80} is too large: exponents are "
+                f"read up to {_MAX_POWER_BITS} (and numeric results up to that many bits)"
+            )
     return _FUNCTIONS[head](*parts)
 
 
@@ -181,4 +250,4 @@ def _read_float(args: list[Any], where: str) -> sympy.Float:
     return sympy.Float(value, precision=prec)
 
 
-__all__ = ["decode_expr", "encode_expr"]
+__all__ = ["decode_expr", "encode_expr", "scan_expr"]
