@@ -347,6 +347,8 @@ def test_semi_graphoid_laws_on_every_backend(mc_backend, data):
     laws.check_ci_decomposition(joint, a, b, d, c)
     laws.check_ci_weak_union(joint, a, b, d, c)
     laws.check_ci_contraction(joint, a, b, d, c)
+    laws.check_ci_information(joint, a, b + d, c)  # zero here: the joint is independent
+    laws.check_ci_information(joint, b, d, c)  # usually positive
     joint, a, b, d, c = data.draw(laws.independent_joints(backend=mc_backend, contraction=True))
     assert mc.independent(joint, a, b, c) and mc.independent(joint, a, d, b + c)
     laws.check_ci_contraction(joint, a, b, d, c)
@@ -355,10 +357,13 @@ def test_semi_graphoid_laws_on_every_backend(mc_backend, data):
 
 
 def xor_joint():
-    """A = B xor D flipped with probability 0.1, B and D fair coins: strictly positive."""
+    """A = B xor D flipped with probability 1/10, B and D fair coins: strictly positive,
+    exact (rational tables)."""
     B = mc.Obj("B", 2)
-    coin = mc.state(B, [0.5, 0.5])
-    noisy = mc.deterministic(B @ B, B, lambda x, y: x ^ y) >> mc.kernel(B, B, [[0.9, 0.1], [0.1, 0.9]])
+    half, tenth = Fraction(1, 2), Fraction(1, 10)
+    coin = mc.state(B, [half, half])
+    flip = mc.kernel(B, B, [[1 - tenth, tenth], [tenth, 1 - tenth]])
+    noisy = mc.deterministic(B @ B, B, lambda x, y: x ^ y).to("sympy") >> flip
 
     @mc.program(mc.I, B @ B @ B)
     def exclusive_or():
@@ -370,10 +375,11 @@ def xor_joint():
 
 def test_composition_is_not_a_law_even_for_positive_joints():
     joint = xor_joint()
-    assert bool((np.asarray(joint.array) > 0).all())
+    assert joint.evaluate().backend == "sympy"  # decided exactly
+    assert all(v > 0 for v in np.asarray(joint.array, dtype=object).ravel())
     assert mc.independent(joint, 0, 1) and mc.independent(joint, 0, 2)
     assert not mc.independent(joint, 0, [1, 2])  # composition would say it is
-    w = np.asarray(joint.array)
+    w = np.asarray(joint.array, dtype=float)
     assert brute_independent(w, [0], [1], []) and not brute_independent(w, [0], [1, 2], [])
 
 

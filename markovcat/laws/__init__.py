@@ -70,6 +70,7 @@ from .family import (
 from .independence import (
     check_ci_contraction,
     check_ci_decomposition,
+    check_ci_information,
     check_ci_intersection,
     check_ci_symmetry,
     check_ci_weak_union,
@@ -123,6 +124,7 @@ __all__ = [
     # the semi-graphoid laws of conditional independence
     "check_ci_contraction",
     "check_ci_decomposition",
+    "check_ci_information",
     "check_ci_intersection",
     "check_ci_symmetry",
     "check_ci_weak_union",
