@@ -25,9 +25,11 @@ import numpy as np
 
 from ._deprecation import keyword_only
 from ._diagram import Diagram, copy
-from ._divergence import (
-    KL,
-    Divergence,
+from ._divergence import KL, Divergence
+from ._divergence import _order as order_in_range
+from ._errors import InformationError, MarkovCatError, TypeMismatchError
+from ._inference import marginal
+from ._numerics import (
     arr,
     check_base,
     check_prior,
@@ -40,9 +42,6 @@ from ._divergence import (
     tables,
     weigh,
 )
-from ._divergence import _order as order_in_range
-from ._errors import InformationError, MarkovCatError, TypeMismatchError
-from ._inference import marginal
 from ._objects import I
 from .backends import ops
 

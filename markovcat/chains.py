@@ -44,11 +44,12 @@ from ._compile import contract, evaluate
 from ._config import check_tolerance
 from ._deprecation import keyword_only, renamed
 from ._diagram import Diagram, copy, delete, identity, rewire
-from ._divergence import KL, arr, const
+from ._divergence import KL
 from ._errors import InformationError, InvalidArgumentError, TypeMismatchError
 from ._evidence import factor_position
 from ._information import conditional_entropy
 from ._kernel import Kernel, _check_arity, kernel, state
+from ._numerics import arr, const
 from ._objects import I, Object, as_object, product
 from .backends import ops
 
