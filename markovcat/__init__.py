@@ -37,6 +37,7 @@ from ._errors import (
     UnknownOutcomeError,
     ZeroProbabilityError,
 )
+from ._expectation import covariance, expectation, variance
 from ._free import free_equal
 from ._independence import conditional_mutual_information, conditional_product, independent
 from ._inference import almost_surely_equal, bayes_invert, condition, disintegrate, marginal
@@ -53,6 +54,7 @@ from ._kernel import Kernel, deterministic, kernel, kernel_from_logits, state
 from ._objects import Bool, I, Obj, Product, product
 from ._posterior import likelihood, log_evidence, most_probable, posterior, posterior_marginals
 from ._program import Wire, program
+from ._sampling import sample
 from ._separation import d_separated, independencies
 from ._sufficiency import (
     is_ancillary,
@@ -103,6 +105,10 @@ __all__ = [
     "disintegrate",
     "bayes_invert",
     "almost_surely_equal",
+    "sample",
+    "expectation",
+    "variance",
+    "covariance",
     # independence and sufficiency (Fritz; Cho–Jacobs)
     "independent",
     "conditional_product",

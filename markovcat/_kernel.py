@@ -29,6 +29,7 @@ from ._errors import (
     TypeMismatchError,
     UnknownOutcomeError,
 )
+from ._evidence import factor_position
 from ._objects import I, Object, as_object
 from .backends import ops
 
@@ -92,6 +93,46 @@ class Kernel(Diagram):
     def __setattr__(self, key: str, value: Any) -> None:
         raise AttributeError(f"kernels are immutable; cannot set {key!r}")
 
+    def __getitem__(self, key: Any) -> Any:
+        """``state[outcome]`` is its probability; ``kernel[x]`` is the state ``kernel(x)``.
+
+        For a state ``I → X`` the key is an outcome (a tuple of labels for a product) and
+        the answer a backend scalar (float, JAX, exact sympy); a dict ``{factor: label}``
+        (factor positions or unique names) gives the marginal probability of those factors
+        taking those labels. For a kernel ``A → X`` the key is an input outcome of ``A``.
+
+        >>> import markovcat as mc
+        >>> R = mc.Obj("Rain", ("no", "yes"))
+        >>> p = mc.state(R @ mc.Bool, [[0.5, 0.3], [0.05, 0.15]])
+        >>> p[("yes", True)], round(p[{"Rain": "yes"}], 2)
+        (0.15, 0.2)
+        >>> f = mc.kernel(R, mc.Bool, [[0.9, 0.1], [0.2, 0.8]], name="f")
+        >>> f["yes"].array.tolist()
+        [0.2, 0.8]
+        """
+        what = _describe(self.name, self.dom, self.cod)
+        if self.dom != I:
+            if isinstance(key, Mapping):
+                raise TypeMismatchError(
+                    f"{what}: kernel[x] takes an input outcome of {self.dom}, given the dict "
+                    f"{key!r} (a partial lookup is for states)"
+                )
+            try:
+                row = self.dom.index(key)
+            except UnknownOutcomeError as exc:
+                raise UnknownOutcomeError(f"{what}[{key!r}]: {exc}") from None
+            name = f"{self.name}({key!r})" if self.name else None
+            return Kernel._trusted(I, self.cod, self.table[row], name)
+        try:
+            if isinstance(key, Mapping):
+                index = _partial_index(self.cod, key)
+            else:
+                index = self.cod.index(key)
+        except UnknownOutcomeError as exc:
+            raise UnknownOutcomeError(f"{what}[{key!r}]: {exc}") from None
+        picked = self.table[(*index, ...)]  # the trailing ... keeps a 0-d backend array
+        return ops.scalar(ops.asum(picked, tuple(range(len(picked.shape)))))
+
     def evaluate(self, backend: str | None = None) -> Kernel:
         if backend is None:
             return self
@@ -143,6 +184,19 @@ def _register_pytrees() -> None:
 
 
 backends.on_load("jax", _register_pytrees)
+
+
+def _partial_index(cod: Object, key: Mapping[Any, Any]) -> tuple[Any, ...]:
+    """An index into a state's table fixing the factors in ``key`` at their labels."""
+    index: list[Any] = [slice(None)] * len(cod.factors)
+    seen: set[int] = set()
+    for factor, label in key.items():
+        pos = factor_position(cod, factor)
+        if pos in seen:
+            raise UnknownOutcomeError(f"object {cod}: factor {factor!r} is given twice")
+        seen.add(pos)
+        index[pos] = cod.factors[pos].position(label)
+    return tuple(index)
 
 
 def _from_leaf(dom: Object, cod: Object, leaf: Any, name: str | None) -> Kernel:

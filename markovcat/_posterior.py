@@ -21,7 +21,7 @@ marginal comes from two passes. :func:`most_probable` runs it in the max-product
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Literal, overload
 
 import numpy as np
 
@@ -51,10 +51,31 @@ def _positions(state: Diagram, keys: Any) -> tuple[int, ...]:
     return tuple(factor_position(state.cod, k) for k in keys)
 
 
-def posterior_marginals(state: Diagram, evidence: Mapping[Any, Any] | None = None) -> list[Kernel]:
+@overload
+def posterior_marginals(
+    state: Diagram, evidence: Mapping[Any, Any] | None = ..., *, by_name: Literal[False] = ...
+) -> list[Kernel]: ...
+
+
+@overload
+def posterior_marginals(
+    state: Diagram, evidence: Mapping[Any, Any] | None = ..., *, by_name: Literal[True]
+) -> dict[str, Kernel]: ...
+
+
+@overload
+def posterior_marginals(
+    state: Diagram, evidence: Mapping[Any, Any] | None = ..., *, by_name: bool
+) -> list[Kernel] | dict[str, Kernel]: ...
+
+def posterior_marginals(
+    state: Diagram, evidence: Mapping[Any, Any] | None = None, *, by_name: bool = False
+) -> list[Kernel] | dict[str, Kernel]:
     """The posterior marginal of every codomain factor of ``state`` given ``evidence``.
 
     Returns a list with one state per factor, in order; observed factors are point masses.
+    With ``by_name=True`` it is a dict factor name → state instead (in factor order); the
+    factor names must then be unique (:class:`TypeMismatchError` names the duplicates).
     All marginals come from one forward and one adjoint contraction of the pruned tensor
     network, every intermediate rescaled — the joint is never built. Evidence keys are
     factor positions or unique factor names; evidence of probability 0 raises
@@ -66,10 +87,23 @@ def posterior_marginals(state: Diagram, evidence: Mapping[Any, Any] | None = Non
     ...     mc.identity(D) @ mc.kernel(D, T, [[0.95, 0.05], [0.1, 0.9]]))
     >>> [m.array.round(4).tolist() for m in mc.posterior_marginals(joint, {"T": "pos"})]
     [[0.8462, 0.1538], [0.0, 1.0]]
+    >>> mc.posterior_marginals(joint, {"T": "pos"}, by_name=True)["D"].array.round(4).tolist()
+    [0.8462, 0.1538]
     """
     state = _state(state, "posterior_marginals")
-    positions, values = observe(state, evidence)
     factors = state.cod.factors
+    if by_name:
+        names = [f.name for f in factors]
+        shared = sorted({n for n in names if names.count(n) > 1})
+        if shared:
+            raise TypeMismatchError(
+                f"mc.posterior_marginals(..., by_name=True): the factors of {state.cod} must "
+                f"have unique names, but {shared} name more than one factor; use "
+                "by_name=False (a list in factor order)"
+            )
+        margs = posterior_marginals(state, evidence)
+        return {f.name: m for f, m in zip(factors, margs, strict=True)}
+    positions, values = observe(state, evidence)
     if not factors:
         return []
     positive, _, margs = _engine.all_marginals(

@@ -113,6 +113,18 @@ class Diagram:
         layer gives it its meaning, through the seam (:mod:`markovcat._seam`)."""
         return meaning("evaluate")(self, backend=backend)
 
+    def __getitem__(self, key: Any) -> Any:
+        """``state[outcome]`` (its probability) or ``kernel[x]`` (the state at ``x``), looked
+        up on the evaluated kernel (through the seam); see ``mc.Kernel.__getitem__``.
+
+        >>> import markovcat as mc
+        >>> (mc.state(mc.Bool, [0.25, 0.75]) >> mc.copy(mc.Bool))[(True, True)]
+        0.75
+        """
+        return self.evaluate()[key]
+
+    __iter__ = None  # indexed by outcome, not by position: diagrams are not sequences
+
     @property
     def array(self) -> Any:
         """The dense table, one axis per wire: shape ``(*dom.shape, *cod.shape)``."""
