@@ -49,6 +49,18 @@ def factor_position(obj: Object, key: Any) -> int:
     return matches[0]
 
 
+def factor_positions(obj: Object, keys: Any) -> list[int]:
+    """The positions of a factor selection, in the order given: one position or name, or a
+    list, tuple or range of them.
+
+    >>> import markovcat as mc
+    >>> factor_positions(mc.Obj("A", 2) @ mc.Bool, ["Bool", 0]), factor_positions(mc.Bool, 0)
+    ([1, 0], [0])
+    """
+    listed = list(keys) if isinstance(keys, (list, tuple, range)) else [keys]
+    return [factor_position(obj, k) for k in listed]
+
+
 def parse_evidence(obj: Object, evidence: Mapping[Any, Any]) -> dict[int, int]:
     """``{factor position: outcome index}`` for a dict of observed outcomes.
 

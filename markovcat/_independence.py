@@ -31,7 +31,7 @@ from ._config import check_tolerance
 from ._diagram import Diagram, describe
 from ._divergence import KL
 from ._errors import InvalidArgumentError, TypeMismatchError
-from ._evidence import factor_position
+from ._evidence import factor_positions
 from ._inference import disintegrate
 from ._kernel import Kernel
 from ._objects import product
@@ -56,8 +56,9 @@ def factors(joint: Diagram, keys: Sequence[Any] | Any, fn: str, what: str) -> li
     them (empty for ``()``), each listed once."""
     if keys is None:
         keys = ()
-    listed = list(keys) if isinstance(keys, (list, tuple, set, frozenset, range)) else [keys]
-    out = [factor_position(joint.cod, k) for k in listed]
+    if isinstance(keys, (set, frozenset)):
+        keys = list(keys)
+    out = factor_positions(joint.cod, keys)
     if len(set(out)) != len(out):
         raise InvalidArgumentError(f"mc.{fn}: {what} lists a factor twice: {keys!r}")
     return out

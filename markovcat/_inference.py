@@ -31,7 +31,7 @@ from ._deprecation import keyword_only
 from ._diagram import Diagram, copy, describe, identity
 from ._engine import Query
 from ._errors import TypeMismatchError, ZeroProbabilityError
-from ._evidence import factor_position, parse_evidence
+from ._evidence import factor_positions, parse_evidence
 from ._kernel import Kernel
 from ._objects import Bool, I, product
 from .backends import ops
@@ -45,13 +45,8 @@ def _diagram(d: object, fn: str, what: str = "joint") -> Diagram:
     return d
 
 
-def _listed(keys: Sequence[Any] | Any) -> list[Any]:
-    """A factor selection as a list: one position or name, or a list or tuple of them."""
-    return list(keys) if isinstance(keys, (list, tuple)) else [keys]
-
-
 def _positions(d: Diagram, keys: Sequence[Any] | Any, fn: str) -> list[int]:
-    out = [factor_position(d.cod, k) for k in _listed(keys)]
+    out = factor_positions(d.cod, keys)
     if len(set(out)) != len(out):
         raise TypeMismatchError(f"mc.{fn}: factor positions must be distinct, given {keys!r}")
     return out
@@ -69,7 +64,7 @@ def marginal(joint: Diagram, keep: Sequence[int] | int) -> Kernel:
     [0.3, 0.7]
     """
     joint = _diagram(joint, "marginal")
-    keep = [factor_position(joint.cod, k) for k in _listed(keep)]
+    keep = factor_positions(joint.cod, keep)
     cod = product(*(joint.cod.factors[k] for k in keep))
     return Kernel._trusted(joint.dom, cod, contract(joint, keep=keep), None)
 
@@ -174,7 +169,7 @@ def condition(
         )
     X = state.cod
     n = len(X.factors)
-    target = list(range(n)) if keep is None else [factor_position(X, k) for k in _listed(keep)]
+    target = list(range(n)) if keep is None else factor_positions(X, keep)
     if isinstance(evidence, Diagram):
         pred = evidence
         if pred.dom != X or pred.cod != Bool:

@@ -30,7 +30,7 @@ from ._deprecation import renamed, warn
 from ._diagram import Diagram
 from ._engine import Query
 from ._errors import TypeMismatchError, ZeroProbabilityError
-from ._evidence import factor_position
+from ._evidence import factor_positions
 from ._inference import check_positive, condition, observe
 from ._kernel import Kernel
 from ._objects import I
@@ -44,11 +44,6 @@ def _state(state: Any, fn: str) -> Diagram:
             f"{getattr(state, 'dom', type(state).__name__)} → {getattr(state, 'cod', '?')}"
         )
     return state
-
-
-def _positions(state: Diagram, keys: Any) -> tuple[int, ...]:
-    keys = list(keys) if isinstance(keys, (list, tuple)) else [keys]
-    return tuple(factor_position(state.cod, k) for k in keys)
 
 
 @overload
@@ -67,6 +62,7 @@ def posterior_marginals(
 def posterior_marginals(
     state: Diagram, evidence: Mapping[Any, Any] | None = ..., *, by_name: bool
 ) -> list[Kernel] | dict[str, Kernel]: ...
+
 
 def posterior_marginals(
     state: Diagram, evidence: Mapping[Any, Any] | None = None, *, by_name: bool = False
@@ -198,7 +194,9 @@ def most_probable(
     state = _state(state, "most_probable")
     positions, values = observe(state, evidence)
     factors = state.cod.factors
-    targets = tuple(range(len(factors))) if keep is None else _positions(state, keep)
+    targets = (
+        tuple(range(len(factors))) if keep is None else tuple(factor_positions(state.cod, keep))
+    )
     if len(set(targets)) != len(targets):
         raise TypeMismatchError(
             f"mc.most_probable: keep must list distinct factors, given {keep!r}"
