@@ -14,6 +14,7 @@ f >> copy(Y) >> (g @ id(Y))
 
 from __future__ import annotations
 
+from ._graph import Graph
 from ._objects import Obj, Product
 from ._terms import Box, Copy, Delete, Diagram, Identity, Par, Seq, Swap
 from ._terms import _flat as _flat
@@ -23,13 +24,14 @@ from ._walk import route, thread
 from ._wiring import MAX_COPIES as MAX_COPIES
 from ._wiring import SMALL_PERMUTATION as SMALL_PERMUTATION
 from ._wiring import _tensor as _tensor
-from ._wiring import copy, delete, identity, rewire, swap
+from ._wiring import copy, delete, identity, rewire, rewire_term, swap
 
 __all__ = [
     "Box",
     "Copy",
     "Delete",
     "Diagram",
+    "Graph",
     "Identity",
     "Obj",
     "Par",
@@ -40,6 +42,7 @@ __all__ = [
     "delete",
     "identity",
     "rewire",
+    "rewire_term",
     "route",
     "swap",
     "thread",

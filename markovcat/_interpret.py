@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from ._diagram import Box, Diagram, Par, Seq, _flat
+from ._diagram import Box, Diagram, Graph, Par, Seq, _flat
 from ._errors import TypeMismatchError, UninterpretedBoxError
 from ._kernel import Kernel, kernel
 from ._objects import I, Object
@@ -69,6 +69,8 @@ def interpret(
             return img if isinstance(img, Box) else walk(img)
         if isinstance(d, (Seq, Par)):
             return type(d)(_flat(type(d), tuple(walk(p) for p in d.parts)))
+        if isinstance(d, Graph):
+            return d.with_steps([walk(step[0]) for step in d.steps])
         if backend is not None and isinstance(d, Kernel):
             return d.evaluate(backend)
         return d
@@ -96,4 +98,6 @@ def _check_shape(box: Box, table: Any) -> None:
 def _has_box(d: Diagram) -> bool:
     if isinstance(d, Box):
         return True
+    if isinstance(d, Graph):
+        return any(_has_box(step[0]) for step in d.steps)
     return isinstance(d, (Seq, Par)) and any(_has_box(p) for p in d.parts)

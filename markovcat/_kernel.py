@@ -21,7 +21,7 @@ import numpy as np
 
 from . import backends
 from ._config import config
-from ._diagram import Diagram, Par, Seq
+from ._diagram import Diagram, Graph, Par, Seq
 from ._errors import (
     InvalidObjectError,
     MemoryLimitError,
@@ -151,8 +151,8 @@ class Kernel(Diagram):
     def __hash__(self) -> int:
         return id(self)
 
-    def __eq__(self, other: object) -> bool:
-        return self is other
+    def __eq__(self, other: object) -> bool:  # a kernel is equal only to itself
+        return isinstance(other, Diagram) and self is other._canonical()
 
     def __str__(self) -> str:
         return self.name or f"kernel({self.dom} → {self.cod})"
@@ -181,6 +181,25 @@ def _register_pytrees() -> None:
 
     for cls in (Seq, Par):
         jax.tree_util.register_pytree_node(cls, parts, rebuild(cls))
+
+    def wiring(g: Graph) -> tuple[tuple[Diagram, ...], tuple]:  # aux: hashable, table-free
+        steps = tuple((ins, outs) for _, ins, outs in g.steps)
+        return tuple(s[0] for s in g.steps), (
+            g.dom,
+            g.cod,
+            g.objs,
+            g.inputs,
+            steps,
+            g.outputs,
+            g.label,
+        )
+
+    def regraph(aux: tuple, children: Any) -> Graph:
+        dom, cod, objs, inputs, steps, outputs, label = aux
+        wired = tuple((d, ins, outs) for d, (ins, outs) in zip(children, steps, strict=True))
+        return Graph(dom, cod, objs, inputs, wired, outputs, label)
+
+    jax.tree_util.register_pytree_node(Graph, wiring, regraph)
 
 
 backends.on_load("jax", _register_pytrees)

@@ -15,13 +15,16 @@ copy(X) >> (id(X) @ f)
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
+import gc
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
-from ._diagram import Diagram, Identity, Seq, _tensor, describe, rewire
+from ._diagram import Diagram, Identity, Seq, _tensor, describe, rewire_term
 from ._errors import ProgramError
+from ._graph import Graph
 from ._objects import I, Obj, Object, as_object, product
 from ._seam import provide
 
@@ -163,13 +166,48 @@ def program(dom: Object, cod: Object) -> Callable[[Callable[..., Any]], Diagram]
         except ValueError:  # no signature to inspect (some builtins)
             pass
         token = _current.set(trace)
+        # Tracing allocates many small objects and no cycles: pausing the cyclic garbage
+        # collector keeps its repeated full passes from making long programs quadratic.
+        paused = gc.isenabled()
+        gc.disable()
         try:
             result = fn(*inputs)
+            graph = Graph(
+                dom,
+                cod,
+                tuple(trace.objs),
+                tuple(w.id for w in inputs),
+                tuple((d, tuple(ins), tuple(outs)) for d, ins, outs in trace.steps),
+                tuple(_returned(trace, result, cod)),
+                name,
+                checked=True,
+            )
+            if len(graph.steps) * len(graph.objs) <= _EXPAND_LIMIT.get():
+                return graph.expanded
+            return graph
         finally:
             _current.reset(token)
-        return _assemble(trace, [w.id for w in inputs], _returned(trace, result, cod))
+            if paused:
+                gc.enable()
 
     return decorate
+
+
+#: Programs of at most this many (steps × wires) become their layered term; larger ones
+#: stay a :class:`~markovcat._graph.Graph` (linear to build and to walk).
+EXPAND_LIMIT = 5_000
+_EXPAND_LIMIT: contextvars.ContextVar[int] = contextvars.ContextVar("expand", default=EXPAND_LIMIT)
+
+
+@contextlib.contextmanager
+def expand_limit(limit: int) -> Iterator[None]:
+    """Inside this block, programs of more than ``limit`` (steps × wires) stay graphs
+    (``expand_limit(0)``: every program; tests use it to walk both forms)."""
+    token = _EXPAND_LIMIT.set(limit)
+    try:
+        yield
+    finally:
+        _EXPAND_LIMIT.reset(token)
 
 
 def _takes(d: Diagram) -> str:
@@ -191,33 +229,33 @@ def _check_wires(
 ) -> None:
     """Each of ``wires`` is a wire of this program with the type of its factor (the
     message parts ``count`` and ``what`` are only built for an error)."""
-    where = f"in program {trace.name!r}"
     if len(wires) != len(factors):
         raise ProgramError(
-            f"{where}: {count()} {len(factors)} wire(s) of types "
+            f"in program {trace.name!r}: {count()} {len(factors)} wire(s) of types "
             f"{[str(f) for f in factors[:20]]}, given {len(wires)}"
         )
     for k, (w, f) in enumerate(zip(wires, factors)):
         if not isinstance(w, Wire) or w.trace is not trace:
             raise ProgramError(
-                f"{where}: {what()} {k} must be a wire of this program, given {w!r:.80}"
+                f"in program {trace.name!r}: {what()} {k} must be a wire of this program, given {w!r:.80}"
             )
         if w.obj != f:
             raise ProgramError(
-                f"{where}: {what()} {k} must be a wire of type {f}, given a wire of type {w.obj}"
+                f"in program {trace.name!r}: {what()} {k} must be a wire of type {f}, given a wire of type {w.obj}"
             )
 
 
-def _assemble(trace: _Trace, inputs: list[int], result: list[int]) -> Diagram:
-    """Turn the recorded steps into ``select >> (id @ step) >> … >> select``.
+def expand(graph: Graph) -> Diagram:
+    """The layered term ``select >> (id @ step) >> … >> select`` of a traced graph.
 
     Wires that no later step needs but the result does are moved once into a "done"
     block on the left, which later layers pass through as one identity; so each layer
     only touches the few wires that are still active, and building is near-linear in
     the length of the program (a 10,000-step hidden Markov model is fine).
     """
+    objs, inputs, result = graph.objs, graph.inputs, graph.outputs
     last: dict[int, int] = {}
-    for k, (_, ins, _) in enumerate(trace.steps):
+    for k, (_, ins, _) in enumerate(graph.steps):
         for w in ins:
             last[w] = k
     in_result = set(result)
@@ -225,28 +263,30 @@ def _assemble(trace: _Trace, inputs: list[int], result: list[int]) -> Diagram:
     done_obj: Object = I
     active = list(inputs)
     layers: list[Diagram] = []
-    for k, (d, ins, outs) in enumerate(trace.steps):
+    for k, (d, ins, outs) in enumerate(graph.steps):
         keep = [w for w in active if last.get(w, -1) > k]
         finish = [w for w in active if last.get(w, -1) <= k and w in in_result]
-        layers.append(_tensor([Identity(done_obj), _select(trace, active, finish + keep + ins)], I))
+        layers.append(
+            _tensor([Identity(done_obj), _select(objs, active, [*finish, *keep, *ins])], I)
+        )
         done += finish
-        done_obj = done_obj @ _obj(trace, finish)
-        layers.append(_tensor([Identity(done_obj), Identity(_obj(trace, keep)), d], I))
-        active = keep + outs
-    layers.append(_select(trace, done + active, result))
+        done_obj = done_obj @ _obj(objs, finish)
+        layers.append(_tensor([Identity(done_obj), Identity(_obj(objs, keep)), d], I))
+        active = keep + list(outs)
+    layers.append(_select(objs, done + active, list(result)))
     steps = [layer for layer in layers if not isinstance(layer, Identity)]
     if not steps:
         return layers[-1]
     return steps[0] if len(steps) == 1 else Seq(tuple(_flatten(steps)))
 
 
-def _obj(trace: _Trace, wires: list[int]) -> Object:
-    return product(*(trace.objs[w] for w in wires))
+def _obj(objs: tuple[Obj, ...], wires: list[int]) -> Object:
+    return product(*(objs[w] for w in wires))
 
 
-def _select(trace: _Trace, live: list[int], targets: list[int]) -> Diagram:
+def _select(objs: tuple[Obj, ...], live: list[int], targets: list[int]) -> Diagram:
     slot = {w: i for i, w in enumerate(live)}
-    return rewire(_obj(trace, live), [slot[w] for w in targets])
+    return rewire_term(_obj(objs, live), [slot[w] for w in targets])
 
 
 def _flatten(steps: list[Diagram]) -> list[Diagram]:
@@ -254,3 +294,6 @@ def _flatten(steps: list[Diagram]) -> list[Diagram]:
     for s in steps:
         out.extend(s.parts if isinstance(s, Seq) else (s,))
     return out
+
+
+provide("expand", expand)

@@ -26,6 +26,7 @@ _MEANINGS: dict[str, Callable[..., Any]] = {}
 PROVIDERS = {
     "evaluate": "markovcat._compile",
     "apply": "markovcat._program",
+    "expand": "markovcat._program",
     "html": "markovcat._display",
     "draw": "markovcat.drawing",
     "tikz": "markovcat.drawing",

@@ -16,6 +16,7 @@ f >> copy(Y) >> (g @ id(Y))
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -41,8 +42,11 @@ def describe(d: Any, limit: int = 80) -> str:
     'f >> copy(Bool)'
     """
     name = getattr(d, "name", None)
+    short = getattr(d, "_describe", None)
     if name:
         s = str(name)
+    elif short is not None:
+        s = short()
     elif isinstance(d, (Seq, Par)):  # only as much of the formula as is shown
         pieces, n = [], 0
         for t in _tokens(d, str):
@@ -70,6 +74,10 @@ class Diagram:
     dom: Object
     cod: Object
 
+    def _canonical(self) -> Diagram:
+        """The term this one stands for (a traced graph stands for its layered term)."""
+        return self
+
     # ---- building terms --------------------------------------------------------------
     def __rshift__(self, other: Diagram) -> Diagram:
         if not isinstance(other, Diagram):
@@ -80,7 +88,7 @@ class Diagram:
                 f"with {describe(other)} : {describe(other.dom)} → {describe(other.cod)}: the "
                 f"codomain of the first must equal the domain of the second"
             )
-        return Seq(_flat(Seq, (self, other)))
+        return _join(Seq, self, other)
 
     def __lshift__(self, other: Diagram) -> Diagram:
         if not isinstance(other, Diagram):
@@ -90,7 +98,7 @@ class Diagram:
     def __matmul__(self, other: Diagram) -> Diagram:
         if not isinstance(other, Diagram):
             raise _not_a_diagram(self, "@", other)
-        return Par(_flat(Par, (self, other)))
+        return _join(Par, self, other)
 
     # Python asks the right operand when the left one (an int, a list, ...) has no meaning
     # for the operator: say what was given instead of Python's bare "unsupported operand".
@@ -300,24 +308,51 @@ class Swap(Diagram):
 # parts, which already know theirs), and equality, hashing, printing and :func:`thread`
 # walk with an explicit stack.
 class _Composite(Diagram):
-    """Shared machinery of :class:`Seq` and :class:`Par`: flat parts, eager types."""
+    """Shared machinery of :class:`Seq` and :class:`Par`: flat parts, immutable.
 
-    parts: tuple[Diagram, ...]
+    ``Seq(parts)`` and ``Par(parts)`` check and flatten their parts. ``>>`` and ``@`` build
+    through :func:`_join`, which appends to the buffer of the composite on the left when
+    that composite was the last one built from it: a chain ``d = d >> k`` repeated n times
+    costs O(n), not O(n²), and ``parts`` is made a tuple only when it is asked for.
+    """
+
     _sep = ""
 
-    def __post_init__(self) -> None:
-        parts = self.parts
+    def __init__(self, parts: tuple[Diagram, ...]) -> None:
         if not isinstance(parts, tuple) or not parts:
             raise TypeMismatchError(
                 f"{type(self).__name__}: expected a non-empty tuple of diagrams, "
                 f"given {parts!r:.80}"
             )
         if any(isinstance(p, type(self)) for p in parts):  # flat on construction
-            object.__setattr__(self, "parts", _flat(type(self), parts))
+            parts = _flat(type(self), parts)
+        d = self.__dict__
+        d["parts"], d["_buf"], d["_n"] = parts, None, len(parts)
         self._types()
+
+    @classmethod
+    def _view(cls, buf: list[Diagram], n: int) -> Any:
+        """The composite of ``buf[:n]`` (already flat and type-checked), sharing ``buf``."""
+        self = cls.__new__(cls)
+        self.__dict__["_buf"], self.__dict__["_n"] = buf, n
+        return self
+
+    @cached_property
+    def parts(self) -> tuple[Diagram, ...]:  # only views reach here: built by _join
+        d = self.__dict__
+        return tuple(d["_buf"][: d["_n"]])
 
     def _types(self) -> None:
         raise NotImplementedError
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable: cannot set {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable: cannot delete {name!r}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.parts,))
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Diagram):
@@ -327,6 +362,7 @@ class _Composite(Diagram):
             a, b = stack.pop()
             if a is b:
                 continue
+            a, b = a._canonical(), b._canonical()
             if isinstance(a, _Composite) or isinstance(b, _Composite):
                 if type(a) is not type(b) or len(a.parts) != len(b.parts):  # type: ignore[attr-defined]
                     return False
@@ -367,6 +403,32 @@ class _Composite(Diagram):
         return "".join(_tokens(self, repr))
 
 
+_JOIN_LOCK = threading.Lock()
+
+
+def _join(cls: type[_Composite], left: Diagram, right: Diagram) -> Any:
+    """``left >> right`` (``cls=Seq``) or ``left @ right`` (``cls=Par``), flat.
+
+    When ``left`` is a composite of ``cls`` whose buffer ends with its last part (it is
+    the newest composite on that buffer), ``right``'s parts are appended in place and the
+    result is a longer view of the same buffer; otherwise the parts are copied once.
+    """
+    new = right.parts if isinstance(right, cls) else (right,)
+    if isinstance(left, cls):
+        d = left.__dict__
+        with _JOIN_LOCK:
+            buf, n = d["_buf"], d["_n"]
+            if buf is None or len(buf) != n:  # built by the constructor, or not the newest
+                buf = list(left.parts)
+                d["_buf"] = buf  # later joins onto ``left`` append here
+            buf.extend(new)
+            out = cls._view(buf, len(buf))
+    else:
+        out = cls._view([left, *new], 1 + len(new))
+    out._types()
+    return out
+
+
 def _tokens(d: Diagram, leaf: Callable[[Any], str]) -> Any:
     """The pieces of ``str(d)`` (``leaf=str``) or ``repr(d)`` (``leaf=repr``), in order,
     without recursion. ``str`` brackets only nested composites, ``repr`` every one."""
@@ -390,34 +452,37 @@ def _tokens(d: Diagram, leaf: Callable[[Any], str]) -> Any:
         stack.extend(reversed(todo))
 
 
-@dataclass(frozen=True, repr=False, eq=False)
 class Seq(_Composite):
     """Sequential composite ``parts[0] >> parts[1] >> …`` (flat; built by ``>>``)."""
 
-    parts: tuple[Diagram, ...]
     _sep = " >> "
 
     def _types(self) -> None:
-        object.__setattr__(self, "dom", self.parts[0].dom)
-        object.__setattr__(self, "cod", self.parts[-1].cod)
+        d = self.__dict__
+        buf, n = d["_buf"], d["_n"]
+        first, last = (buf[0], buf[n - 1]) if buf is not None else (d["parts"][0], d["parts"][-1])
+        d["dom"], d["cod"] = first.dom, last.cod
 
-    __eq__ = _Composite.__eq__
-    __hash__ = _Composite.__hash__
 
-
-@dataclass(frozen=True, repr=False, eq=False)
 class Par(_Composite):
-    """Parallel composite ``parts[0] @ parts[1] @ …`` (flat; built by ``@``)."""
+    """Parallel composite ``parts[0] @ parts[1] @ …`` (flat; built by ``@``).
 
-    parts: tuple[Diagram, ...]
+    Its types are the products of its parts' types, computed when first asked for (so a
+    chain ``d = d @ k`` stays linear).
+    """
+
     _sep = " @ "
 
     def _types(self) -> None:
-        object.__setattr__(self, "dom", product(*(p.dom for p in self.parts)))
-        object.__setattr__(self, "cod", product(*(p.cod for p in self.parts)))
+        pass
 
-    __eq__ = _Composite.__eq__
-    __hash__ = _Composite.__hash__
+    @cached_property
+    def dom(self) -> Object:  # type: ignore[override]
+        return product(*(p.dom for p in self.parts))
+
+    @cached_property
+    def cod(self) -> Object:  # type: ignore[override]
+        return product(*(p.cod for p in self.parts))
 
 
 def _register_pytrees() -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from ._graph import Graph
 from ._terms import Copy, Delete, Diagram, Identity, Par, Seq, Swap
 
 W = TypeVar("W")
@@ -53,20 +54,37 @@ def thread(d: Diagram, wires: list[W], generator: Callable[[Diagram, list[W]], l
     ['fx', 'x']
     """
     # An explicit stack of frames [composite, next part, wires, outputs so far, offset]:
-    # a Seq feeds each part's outputs to the next, a Par gives each part its slice.
+    # a Seq feeds each part's outputs to the next, a Par gives each part its slice; a
+    # Graph frame [graph, next step, wire values] looks each step's wires up by number.
     stack: list[list[Any]] = []
     node: Diagram = d
     while True:
-        while isinstance(node, (Seq, Par)):  # descend into the first part
-            first = node.parts[0]
+        leaf = True
+        while True:  # descend into the first part
             if isinstance(node, Seq):
                 stack.append([node, 0, None, None, 0])
-            else:
+                node = node.parts[0]
+            elif isinstance(node, Par):
+                first = node.parts[0]
                 k = len(first.dom.factors)
                 stack.append([node, 0, wires, [], k])
                 wires = wires[:k]
-            node = first
-        if isinstance(node, _WIRING):
+                node = first
+            elif isinstance(node, Graph):
+                env: list[Any] = [None] * len(node.objs)
+                for w, x in zip(node.inputs, wires, strict=True):
+                    env[w] = x
+                if not node.steps:
+                    wires, leaf = [env[w] for w in node.outputs], False
+                    break
+                stack.append([node, 0, env])
+                step = node.steps[0]
+                wires, node = [env[w] for w in step[1]], step[0]
+            else:
+                break
+        if not leaf:
+            pass
+        elif isinstance(node, _WIRING):
             wires = route(node, wires)
         else:
             wires = generator(node, wires)
@@ -74,6 +92,17 @@ def thread(d: Diagram, wires: list[W], generator: Callable[[Diagram, list[W]], l
             frame = stack[-1]
             comp, i = frame[0], frame[1] + 1
             frame[1] = i
+            if isinstance(comp, Graph):
+                env = frame[2]
+                for w, x in zip(comp.steps[i - 1][2], wires, strict=True):
+                    env[w] = x
+                if i < len(comp.steps):
+                    step = comp.steps[i]
+                    wires, node = [env[w] for w in step[1]], step[0]
+                    break
+                stack.pop()
+                wires = [env[w] for w in comp.outputs]
+                continue
             if isinstance(comp, Par):
                 frame[3].extend(wires)
             if i < len(comp.parts):
@@ -98,6 +127,8 @@ def is_structural(d: Diagram) -> bool:
         t = stack.pop()
         if isinstance(t, (Seq, Par)):
             stack.extend(t.parts)
+        elif isinstance(t, Graph):
+            stack.extend(step[0] for step in t.steps)
         elif not isinstance(t, _WIRING):
             return False
     return True

@@ -12,10 +12,14 @@ from __future__ import annotations
 
 import gc
 import itertools
+import operator
 from typing import Any
+
+import numpy as np
 
 from ._config import config
 from ._errors import InvalidObjectError, MemoryLimitError, UnknownOutcomeError
+from ._graph import Graph
 from ._objects import I, Obj, Object, Product, as_object, product
 from ._terms import Copy, Delete, Diagram, Identity, Par, Seq, Swap, describe
 
@@ -96,6 +100,21 @@ def rewire(obj: Object, positions: tuple[int, ...] | list[int]) -> Diagram:
             f"rewire({obj}): expected a list of factor positions, given {positions!r:.80}"
         )
     positions = [_position(p, len(factors), obj) for p in positions]
+    if len(factors) + len(positions) > REWIRE_TERM:  # the wiring itself: linear
+        cod = product(*(factors[p] for p in positions))
+        return Graph(obj, cod, factors, tuple(range(len(factors))), (), tuple(positions), "rewire")
+    return rewire_term(obj, positions)
+
+
+#: Up to this many wires in and out, ``rewire`` builds its term of copies and swaps; a
+#: larger one is a :class:`~markovcat._graph.Graph` without steps (only the wiring), which
+#: stands for the same term and is built and walked in linear time.
+REWIRE_TERM = 512
+
+
+def rewire_term(obj: Object, positions: list[int]) -> Diagram:
+    """The term of copies, deletes and swaps of :func:`rewire` (positions checked)."""
+    factors = obj.factors
     counts = [0] * len(factors)
     for p in positions:
         counts[p] += 1
@@ -107,11 +126,16 @@ def rewire(obj: Object, positions: tuple[int, ...] | list[int]) -> Diagram:
 
 
 def _position(p: Any, n: int, obj: Object) -> int:
-    if not isinstance(p, int) or isinstance(p, bool) or not -n <= p < n:
+    """A factor position (any integer type, numpy's too; never a bool), checked."""
+    try:
+        k = operator.index(p)
+    except TypeError:
+        k = None
+    if k is None or isinstance(p, (bool, np.bool_)) or not -n <= k < n:
         raise UnknownOutcomeError(
-            f"object {obj}: expected a factor position in range({n}), given {p!r}"
+            f"object {describe(obj)}: expected a factor position in range({n}), given {p!r:.40}"
         )
-    return p % n
+    return k % n
 
 
 def _tensor(parts: list[Diagram], unit: Object) -> Diagram:

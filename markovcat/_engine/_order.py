@@ -21,7 +21,8 @@ import opt_einsum as oe
 
 from ._einsum import Einsum, expression
 
-#: Networks with more tensors than this are ordered by the linear-time greedy search alone.
+#: Networks with more tensors than this are ordered by variable elimination alone (on
+#: chains and munin-like networks it beats pairwise greedy, and it is the cheaper search).
 LARGE = 1500
 
 #: Above this many multiply-adds for the best order found, on networks of at most
@@ -43,8 +44,16 @@ class Step:
     wire: int = -1  # the wire a max-product step eliminates
 
 
+_SYMBOLS: list[str] = []
+
+
 def _sym(wires: Sequence[int]) -> str:
-    return "".join(oe.get_symbol(w) for w in wires)
+    """The einsum letters of ``wires`` (opt_einsum's symbols, looked up in a table)."""
+    table = _SYMBOLS
+    top = max(wires, default=-1)
+    if top >= len(table):
+        table.extend(oe.get_symbol(i) for i in range(len(table), 2 * top + 64))
+    return "".join([table[w] for w in wires])
 
 
 def _size(sizes: Sequence[int], wires: Sequence[int]) -> int:
@@ -63,6 +72,40 @@ def _cost(
     unions = [_size(sizes, _union(node_terms, st.children)) for st in steps]
     big = [u for u, st in zip(unions, steps) if maximizing or len(st.children) > 2]
     return sum(unions), max([*(_size(sizes, t) for t in node_terms), *big, 1])
+
+
+def _path_cost(
+    terms: list[tuple[int, ...]], ssa: list, out: tuple[int, ...], sizes: Sequence[int]
+) -> tuple:
+    """:func:`_cost` of the steps an SSA path gives, without building their einsums."""
+    count: dict[int, int] = {}
+    for t in [*terms, out]:
+        for w in t:
+            count[w] = count.get(w, 0) + 1
+    node_terms = list(terms)
+    flops, big = 0, max([_size(sizes, t) for t in terms] + [1])
+    for k, (ids, wire) in enumerate(ssa):
+        union = _union(node_terms, ids)
+        u = _size(sizes, union)
+        flops += u
+        if len(ids) > 2:
+            big = max(big, u)
+        for c in ids:
+            for w in node_terms[c]:
+                count[w] -= 1
+        if k == len(ssa) - 1:
+            result = tuple(out)
+        elif wire == KEEP:
+            result = union
+        elif wire >= 0:
+            result = tuple(w for w in union if w != wire)
+        else:
+            result = tuple(w for w in union if count[w] > 0)
+        for w in result:
+            count[w] += 1
+        big = max(big, _size(sizes, result))
+        node_terms.append(result)
+    return flops, big
 
 
 def _union(node_terms: Any, children: Sequence[int]) -> tuple[int, ...]:
@@ -223,13 +266,16 @@ def best_order(
         return _steps(
             terms, _elimination(terms, summed, list(maxed), sizes), out, sizes, set(maxed)
         )
-    candidates = [[(ids, -1) for ids in _order(terms, out, sizes, False)]]
+    candidates = []
+    if len(terms) <= LARGE or len(terms) <= 2:  # beyond, elimination alone (linear, and it
+        candidates.append([(ids, -1) for ids in _order(terms, out, sizes, False)])  # wins)
     if len(terms) > 2:
         candidates.append(_elimination(terms, [w for w in every if w not in set(out)], [], sizes))
-    built = [_steps(terms, ssa, out, sizes, set()) for ssa in candidates]
-    best = min(built, key=lambda b: _cost(b[0], b[1], sizes))
-    if _cost(best[0], best[1], sizes)[0] > HARD_FLOPS and len(terms) <= REFINE:  # a search
+    costs = [_path_cost(terms, ssa, out, sizes) for ssa in candidates]
+    k = min(range(len(candidates)), key=costs.__getitem__)
+    best, cost = candidates[k], costs[k]
+    if cost[0] > HARD_FLOPS and len(terms) <= REFINE:  # a search
         ssa = [(ids, -1) for ids in _order(terms, out, sizes, True)]
-        built = [best, _steps(terms, ssa, out, sizes, set())]
-        best = min(built, key=lambda b: _cost(b[0], b[1], sizes))
-    return best
+        if _path_cost(terms, ssa, out, sizes) < cost:
+            best = ssa
+    return _steps(terms, best, out, sizes, set())

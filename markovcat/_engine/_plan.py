@@ -256,10 +256,11 @@ def _adjoint(
     """Reverse-mode through the steps: the gradient ``G`` of the total with respect to an
     operand ``T`` gives the joint of its family and the evidence as ``T ⊙ G``."""
     chosen: dict[int, int] = {}  # per free wire, its smallest operand
+    op_size = [_size(sizes, node_terms[n]) for n in range(n_ops)]
     for n in range(n_ops):
         for w in node_terms[n]:
             best = chosen.get(w)
-            if best is None or _size(sizes, node_terms[n]) < _size(sizes, node_terms[best]):
+            if best is None or op_size[n] < op_size[best]:
                 chosen[w] = n
     wanted = set(chosen.values())
     for st in steps:  # nodes needing a gradient: the chosen operands and their ancestors

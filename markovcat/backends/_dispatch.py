@@ -21,7 +21,9 @@ def _primitive(name: str, doc: str) -> Dispatcher:
 # conversion and identity
 asarray = _primitive("asarray", "Convert a user table to this backend's array (float64 or exact).")
 backend_name = _primitive("backend_name", "'numpy', 'jax' or 'sympy' for an array.")
-is_exact = _primitive("is_exact", "True for exact (sympy) arrays: no rounding, formulas used as is.")
+is_exact = _primitive(
+    "is_exact", "True for exact (sympy) arrays: no rounding, formulas used as is."
+)
 priority = _primitive("priority", "Promotion rank: numpy 0, exact and jax 1.")
 to_numpy = _primitive("to_numpy", "A float64 numpy copy (for display and checks).")
 is_concrete = _primitive("is_concrete", "False for tracers: values unknown at trace time.")

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from .. import backends
-from .._diagram import Box, Copy, Delete, Diagram, Identity, Par, Seq, Swap
+from .._diagram import Box, Copy, Delete, Diagram, Graph, Identity, Par, Seq, Swap
 from .._errors import MarkovCatError, PersistenceError
 from .._kernel import Kernel, kernel
 from .._objects import Obj, Object, product
@@ -197,6 +197,37 @@ def _read_copy(r: _Reader, node: dict[str, Any], where: str) -> Diagram:
     return Copy(obj, n)
 
 
+def _read_graph(r: _Reader, node: dict[str, Any], where: str) -> Diagram:
+    label = node["label"]
+    if not isinstance(label, str):
+        raise PersistenceError(f"mc.load: {where}.label: expected a str, given {label!r:.80}")
+    if len(_list(node["wires"], f"{where}.wires")) > _MAX_WIRES:
+        raise PersistenceError(f"mc.load: {where}: more than {_MAX_WIRES:,} wires")
+    objs = r.obj(node["wires"], f"{where}.wires").factors
+    top = len(objs) - 1
+
+    def wires(x: Any, at: str) -> tuple[int, ...]:
+        return tuple(_int(w, f"{at}[{k}]", 0, top) for k, w in enumerate(_list(x, at)))
+
+    steps = []
+    for k, step in enumerate(_list(node["steps"], f"{where}.steps")):
+        at = f"{where}.steps[{k}]"
+        if not isinstance(step, list) or len(step) != 3:
+            raise PersistenceError(f"mc.load: {at}: expected [diagram, inputs, outputs]")
+        steps.append(
+            (r.diagram(step[0], at), wires(step[1], f"{at}[1]"), wires(step[2], f"{at}[2]"))
+        )
+    dom, cod = r.obj(node["dom"], f"{where}.dom"), r.obj(node["cod"], f"{where}.cod")
+    inputs, outputs = (
+        wires(node["inputs"], f"{where}.inputs"),
+        wires(node["outputs"], f"{where}.outputs"),
+    )
+    try:
+        return Graph(dom, cod, objs, inputs, tuple(steps), outputs, label)
+    except MarkovCatError as exc:
+        raise PersistenceError(f"mc.load: {where}: {exc}") from exc
+
+
 def _read_kernel(r: _Reader, node: dict[str, Any], where: str) -> Diagram:
     return r.kernels[_int(node["index"], f"{where}.index", 0, len(r.kernels) - 1)]
 
@@ -210,4 +241,5 @@ _NODE_READERS: dict[str, tuple[tuple[str, ...], Callable[[_Reader, Any, str], Di
     "swap": (("left", "right"), lambda r, n, w: Swap(r.obj(n["left"], w), r.obj(n["right"], w))),
     "seq": (("parts",), _read_seq),
     "par": (("parts",), lambda r, n, w: Par(tuple(_parts(r, n, w, 0)))),
+    "graph": (("label", "dom", "cod", "wires", "inputs", "steps", "outputs"), _read_graph),
 }

@@ -15,10 +15,10 @@ from typing import Any
 import numpy as np
 
 from .. import backends
-from .._diagram import Box, Copy, Delete, Diagram, Identity, Par, Seq, Swap
+from .._diagram import Box, Copy, Delete, Diagram, Graph, Identity, Par, Seq, Swap
 from .._errors import PersistenceError
 from .._kernel import Kernel
-from .._objects import Obj, Object
+from .._objects import Obj, Object, product
 from ..backends import ops
 from ._sympy_codec import encode_expr
 
@@ -50,7 +50,7 @@ class _Writer:
         if encode is None:
             raise PersistenceError(
                 f"mc.save: cannot store {d!r} of type {type(d).__name__}; expected boxes, "
-                "kernels, identities, copies, deletes, swaps and their >> / @ composites"
+                "kernels, identities, copies, deletes, swaps, their >> / @ composites and programs"
             )
         return encode(self, d)
 
@@ -135,4 +135,14 @@ _NODE_WRITERS: dict[type, Callable[[_Writer, Any], dict[str, Any]]] = {
     Swap: lambda w, d: {"type": "swap", "left": w.obj(d.left), "right": w.obj(d.right)},
     Seq: lambda w, d: {"type": "seq", "parts": [w.diagram(p) for p in d.parts]},
     Par: lambda w, d: {"type": "par", "parts": [w.diagram(p) for p in d.parts]},
+    Graph: lambda w, d: {
+        "type": "graph",
+        "label": d.label,
+        "dom": w.obj(d.dom),
+        "cod": w.obj(d.cod),
+        "wires": w.obj(product(*d.objs)),
+        "inputs": list(d.inputs),
+        "steps": [[w.diagram(s), list(ins), list(outs)] for s, ins, outs in d.steps],
+        "outputs": list(d.outputs),
+    },
 }
