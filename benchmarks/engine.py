@@ -88,23 +88,10 @@ def leaves_and_evidence(net, rng, n_leaves=5, n_sets=3):
 
 
 def to_pyagrum(gum, net):
-    """The same network built in pyAgrum from markovcat's tables (its BIF parser refuses
-    labels such as "Asy/Patch" or "<5"); variables v0, v1, … with outcomes by index."""
-    network = mc.network(net)
-    bn = gum.BayesNet()
-    var_of = {}
-    for k, (leaf, idx) in enumerate(zip(network.leaves, network.indices)):
-        var_of[idx[-1]] = bn.add(gum.LabelizedVariable(f"v{k}", f"v{k}", leaf.cod.size))
-    for idx in network.indices:
-        for w in idx[:-1]:
-            bn.addArc(var_of[w], var_of[idx[-1]])
-    for leaf, idx in zip(network.leaves, network.indices):
-        table = np.asarray(leaf.table, dtype=float)
-        cpt = bn.cpt(var_of[idx[-1]])
-        parents = [bn.variable(var_of[w]).name() for w in idx[:-1]]
-        for config in np.ndindex(*table.shape[:-1]):
-            cpt[dict(zip(parents, config))] = table[config].tolist()
-    return bn, [bn.variable(var_of[w]).name() for w in network.cod_wires]
+    """The same network in pyAgrum (``mc.to_pyagrum``: names and labels as in the BIF
+    file), with its variable names in factor order."""
+    del gum  # mc.to_pyagrum imports pyAgrum itself
+    return mc.to_pyagrum(net), [f.name for f in net.cod.factors]
 
 
 def bench_bn(names):

@@ -14,14 +14,19 @@ compiles to one tensor contraction on numpy, JAX or exact sympy.
 
 from __future__ import annotations
 
+import importlib as _importlib
 import sys as _sys
 
 from . import _display, backends  # noqa: F401  (_display gives diagrams their HTML)
+from ._capacity import channel_capacity
+from ._causal import backdoor, do, frontdoor
 from ._compare import allclose
+from ._comparison import Comparison, ConcaveTest, DecisionProblem
 from ._compile import contraction_cost, evaluate, network
 from ._config import config
 from ._diagram import Box, Diagram, copy, delete, identity, rewire, swap
 from ._divergence import KL, Divergence, Renyi, SumDivergence, TotalVariation
+from ._dominance import sosd
 from ._equation import Equation
 from ._errors import (
     BackendError,
@@ -38,6 +43,13 @@ from ._errors import (
     ZeroProbabilityError,
 )
 from ._expectation import covariance, expectation, variance
+from ._experiments import (
+    deficiency,
+    garbling,
+    more_informative,
+    standard_measure,
+)
+from ._fdivergence import ChiSquared, FDivergence, Hellinger
 from ._free import free_equal
 from ._independence import conditional_mutual_information, conditional_product, independent
 from ._inference import almost_surely_equal, bayes_invert, condition, disintegrate, marginal
@@ -51,9 +63,28 @@ from ._information import (
 )
 from ._interpret import interpret
 from ._kernel import Kernel, deterministic, kernel, kernel_from_logits, state
+from ._lens import BayesianLens, lens
+from ._multivariate import (
+    coinformation,
+    cross_entropy,
+    dual_total_correlation,
+    jensen_shannon,
+    total_correlation,
+    tsallis_entropy,
+)
 from ._objects import Bool, I, Obj, Product, product
 from ._posterior import likelihood, log_evidence, most_probable, posterior, posterior_marginals
+from ._predicate import (
+    Predicate,
+    jeffrey_update,
+    pearl_update,
+    predicate,
+    predicate_transform,
+    validity,
+)
 from ._program import Wire, program
+from ._proof import Proof
+from ._rewrite import rewrite
 from ._sampling import sample
 from ._separation import d_separated, independencies
 from ._sufficiency import (
@@ -62,9 +93,23 @@ from ._sufficiency import (
     is_sufficient,
     minimal_sufficient_statistic,
 )
+from ._table import to_pandas, to_xarray
 from ._version import __version__
 from .drawing import Drawing  # also gives every diagram .draw() and .to_tikz()
-from .io import BifFormatError, PersistenceError, dumps, load, loads, read_bif, save, write_bif
+from .io import (
+    BifFormatError,
+    PersistenceError,
+    dumps,
+    from_pgmpy,
+    from_pyagrum,
+    load,
+    loads,
+    read_bif,
+    save,
+    to_pgmpy,
+    to_pyagrum,
+    write_bif,
+)
 from .models import bayesian_network
 
 __all__ = [
@@ -98,6 +143,8 @@ __all__ = [
     # string diagrams
     "free_equal",
     "Equation",
+    "Proof",
+    "rewrite",
     "Drawing",
     # inference
     "marginal",
@@ -119,6 +166,15 @@ __all__ = [
     "minimal_sufficient_statistic",
     "is_ancillary",
     "is_complete",
+    # comparison of experiments (Blackwell; Le Cam; Fritz–Gonda–Perrone–Rischel)
+    "more_informative",
+    "garbling",
+    "deficiency",
+    "standard_measure",
+    "sosd",
+    "Comparison",
+    "DecisionProblem",
+    "ConcaveTest",
     # information
     "Divergence",
     "SumDivergence",
@@ -131,6 +187,28 @@ __all__ = [
     "gini_simpson",
     "mutual_information",
     "conditional_entropy",
+    "FDivergence",
+    "Hellinger",
+    "ChiSquared",
+    "jensen_shannon",
+    "tsallis_entropy",
+    "cross_entropy",
+    "total_correlation",
+    "dual_total_correlation",
+    "coinformation",
+    "channel_capacity",
+    # updating, lenses and causality
+    "BayesianLens",
+    "lens",
+    "Predicate",
+    "predicate",
+    "predicate_transform",
+    "validity",
+    "pearl_update",
+    "jeffrey_update",
+    "do",
+    "backdoor",
+    "frontdoor",
     # settings and backends
     "config",
     "backends",
@@ -156,6 +234,12 @@ __all__ = [
     # Bayesian networks
     "read_bif",
     "write_bif",
+    "from_pgmpy",
+    "to_pgmpy",
+    "from_pyagrum",
+    "to_pyagrum",
+    "to_pandas",
+    "to_xarray",
     "bayesian_network",
     "posterior_marginals",
     "posterior",
@@ -163,7 +247,18 @@ __all__ = [
     "likelihood",
     "most_probable",
     "BifFormatError",
+    # Gaussian probability: a second Markov category behind the same verbs
+    "gauss",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """``mc.gauss`` imports the Gaussian subpackage on first use (keeps ``import markovcat``
+    fast; ``from markovcat import gauss`` works as usual)."""
+    if name == "gauss":
+        return _importlib.import_module(".gauss", __name__)
+    raise AttributeError(f"module 'markovcat' has no attribute {name!r}")
+
 
 if _sys.modules.get("jax") is not None:  # JAX already imported: register pytrees now
     backends.load("jax")

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _dispatch
 from ._compile import evaluate
 from ._config import check_tolerance
 from ._deprecation import keyword_only
@@ -37,6 +38,8 @@ def allclose(f: Diagram, g: Diagram, *, atol: float = 1e-8) -> bool:
     >>> mc.allclose(mc.copy(mc.Bool) >> mc.swap(mc.Bool, mc.Bool), mc.copy(mc.Bool))
     True
     """
+    if (r := _dispatch.other("allclose", f, g, atol=atol)) is not _dispatch.NOTHING:
+        return r  # Gaussian kernels (markovcat.gauss)
     for d in (f, g):
         if not isinstance(d, Diagram):
             raise TypeMismatchError(f"mc.allclose expects diagrams, given {type(d).__name__}")

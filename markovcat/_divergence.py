@@ -38,6 +38,7 @@ import numbers
 from dataclasses import dataclass
 from typing import Any
 
+from . import _dispatch
 from ._diagram import Diagram
 from ._errors import InformationError, TypeMismatchError
 from ._numerics import (
@@ -111,6 +112,10 @@ class Divergence:
         self, p: Diagram, q: Diagram, *, prior: Diagram | None = None, base: Any = None
     ) -> Any:
         """``D(p, q)``; on kernels ``sup_a D(p(a), q(a))``; with ``prior=`` of the joints."""
+        if (
+            r := _dispatch.other("divergence", p, q, D=self, prior=prior, base=base)
+        ) is not _dispatch.NOTHING:
+            return r  # Gaussian kernels (markovcat.gauss)
         check_base(base, self.logarithmic, str(self))
         for d, what in ((p, "first"), (q, "second")):
             if not isinstance(d, Diagram):

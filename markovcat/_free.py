@@ -62,7 +62,7 @@ class NormalForm:
 
 
 def _label(g: Diagram) -> str:
-    return getattr(g, "name", None) or str(g)
+    return getattr(g, "name", None) or format(g)  # format: a kernel inline, not its table
 
 
 class _Hypergraph:

@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from . import _dispatch
 from ._compile import contract
 from ._config import check_tolerance
 from ._diagram import Diagram, describe
@@ -113,6 +114,10 @@ def independent(
     >>> mc.independent(coin @ coin, 0, 1), mc.independent(coin >> mc.copy(X), 0, 1)
     (True, False)
     """
+    if (
+        r := _dispatch.other("independent", joint, a, b, given, atol=atol)
+    ) is not _dispatch.NOTHING:
+        return r  # a Gaussian kernel (markovcat.gauss)
     joint = _joint(joint, "independent")
     atol = DEFAULT_ATOL if atol is None else check_tolerance(atol, "mc.independent")
     A, B, C = _split(joint, a, b, given, "independent")

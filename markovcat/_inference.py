@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _engine
+from . import _dispatch, _engine
 from ._compare import tables
 from ._compile import contract
 from ._config import check_tolerance
@@ -63,6 +63,8 @@ def marginal(joint: Diagram, keep: Sequence[int] | int) -> Kernel:
     >>> mc.marginal(p, [0]).array.round(3).tolist()
     [0.3, 0.7]
     """
+    if (r := _dispatch.other("marginal", joint, keep)) is not _dispatch.NOTHING:
+        return r  # a Gaussian kernel (markovcat.gauss)
     joint = _diagram(joint, "marginal")
     keep = factor_positions(joint.cod, keep)
     cod = product(*(joint.cod.factors[k] for k in keep))
@@ -84,6 +86,8 @@ def disintegrate(joint: Diagram, on: Sequence[int] | int) -> tuple[Kernel, Kerne
     >>> m.array.tolist(), c.matrix.tolist()
     ([0.4, 0.6], [[0.5, 0.5], [0.0, 1.0]])
     """
+    if (r := _dispatch.other("disintegrate", joint, on)) is not _dispatch.NOTHING:
+        return r  # a Gaussian kernel (markovcat.gauss)
     joint = _diagram(joint, "disintegrate")
     on_pos = _positions(joint, on, "disintegrate")
     X_on = product(*(joint.cod.factors[i] for i in on_pos))
@@ -126,6 +130,8 @@ def bayes_invert(f: Diagram, prior: Diagram) -> Kernel:
     >>> round(float(mc.bayes_invert(test, prior).matrix[1, 1]), 4)  # P(ill | pos)
     0.1538
     """
+    if (r := _dispatch.other("bayes_invert", f, prior)) is not _dispatch.NOTHING:
+        return r  # Gaussian kernels: the Kalman update (markovcat.gauss)
     f = _diagram(f, "bayes_invert", "channel")
     prior = _diagram(prior, "bayes_invert", "prior")
     if prior.cod != f.dom:
@@ -161,6 +167,8 @@ def condition(
     >>> mc.condition(joint, {"T": "pos"}, keep=["D"]).array.round(4).tolist()
     [0.8462, 0.1538]
     """
+    if (r := _dispatch.other("condition", state, evidence, keep)) is not _dispatch.NOTHING:
+        return r  # a Gaussian state (markovcat.gauss)
     state = _diagram(state, "condition", "state")
     if state.dom != I:
         raise TypeMismatchError(
@@ -226,6 +234,10 @@ def almost_surely_equal(f: Diagram, g: Diagram, prior: Diagram, *, atol: float =
     >>> mc.almost_surely_equal(f, g, prior), mc.allclose(f, g)
     (True, False)
     """
+    if (
+        r := _dispatch.other("almost_surely_equal", f, g, prior, atol=atol)
+    ) is not _dispatch.NOTHING:
+        return r  # Gaussian kernels (markovcat.gauss)
     for d, what in ((f, "f"), (g, "g"), (prior, "prior")):
         _diagram(d, "almost_surely_equal", what)
     atol = check_tolerance(atol, "mc.almost_surely_equal")

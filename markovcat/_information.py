@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _dispatch
 from ._deprecation import keyword_only
 from ._diagram import Diagram, copy
 from ._divergence import KL, Divergence
@@ -100,6 +101,10 @@ def entropy(
     >>> mc.entropy(coin, base=2), mc.entropy(coin, divergence=mc.TotalVariation)
     (1.0, 0.5)
     """
+    if (
+        r := _dispatch.other("entropy", f, divergence=divergence, prior=prior, base=base)
+    ) is not _dispatch.NOTHING:
+        return r  # a Gaussian state (markovcat.gauss)
     f = _diagram(f, "entropy", "f")
     divergence = _divergence(divergence, "entropy")
     check_base(base, divergence.logarithmic, f"entropy with {divergence}")
@@ -217,6 +222,10 @@ def mutual_information(
     >>> mc.mutual_information(same, base=2)
     1.0
     """
+    if (
+        r := _dispatch.other("mutual_information", joint, split, base=base)
+    ) is not _dispatch.NOTHING:
+        return r  # a Gaussian state (markovcat.gauss)
     joint = _state(joint, "mutual_information")
     divergence = _divergence(divergence, "mutual_information")
     n = len(joint.cod.factors)

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _dispatch
 from ._diagram import Box, Diagram, Graph, Par, Seq, _flat
 from ._errors import TypeMismatchError, UninterpretedBoxError
 from ._kernel import Kernel, kernel
@@ -31,6 +32,10 @@ def interpret(
     >>> mc.interpret(g, {"g": [0.3, 0.7]}, backend="sympy").array.tolist()
     [3/10, 7/10]
     """
+    if (
+        r := _dispatch.other("interpret", diagram, mapping, backend=backend)
+    ) is not _dispatch.NOTHING:
+        return r  # a mapping to Gaussian kernels (markovcat.gauss)
     if not isinstance(diagram, Diagram):
         raise TypeMismatchError(f"mc.interpret expects a diagram, given {type(diagram).__name__}")
     if not isinstance(mapping, Mapping):

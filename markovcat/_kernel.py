@@ -31,6 +31,7 @@ from ._errors import (
 )
 from ._evidence import factor_position
 from ._objects import I, Object, as_object
+from ._table import kernel_text, to_pandas
 from .backends import ops
 
 
@@ -155,7 +156,32 @@ class Kernel(Diagram):
         return isinstance(other, Diagram) and self is other._canonical()
 
     def __str__(self) -> str:
-        return self.name or f"kernel({self.dom} → {self.cod})"
+        """``print(k)``: the table of numbers with outcome labels (``markovcat._table``);
+        inline, in f-strings and formulas (``format(k)``), a kernel is its name.
+
+        >>> import markovcat as mc
+        >>> p = mc.state(mc.Bool, [0.25, 0.75], name="p")
+        >>> print(p)
+        p : I → Bool
+        False  True
+         0.25  0.75
+        >>> f"{p}", str(p >> mc.copy(mc.Bool))
+        ('p', 'p >> copy(Bool)')
+        """
+        return kernel_text(self)
+
+    def __format__(self, spec: str) -> str:
+        return format(self.name or f"kernel({self.dom} → {self.cod})", spec)
+
+    def to_dataframe(self) -> Any:
+        """This kernel as a ``pandas.DataFrame`` (:func:`markovcat.to_pandas`; needs pandas).
+
+        >>> import markovcat as mc
+        >>> pd = __import__("pytest").importorskip("pandas")
+        >>> mc.state(mc.Bool, [0.25, 0.75]).to_dataframe().shape
+        (1, 2)
+        """
+        return to_pandas(self)
 
     def __repr__(self) -> str:
         table = np.asarray(self.table).tolist() if ops.is_concrete(self.table) else "<traced>"

@@ -168,12 +168,43 @@ def log_evidence(state: Diagram, evidence: Mapping[Any, Any] | None = None) -> A
 likelihood = log_evidence
 
 
+@overload
+def most_probable(
+    state: Diagram,
+    evidence: Mapping[Any, Any] | None = ...,
+    *,
+    keep: Sequence[Any] | None = ...,
+    by_name: Literal[False] = ...,
+) -> tuple[tuple[Any, ...], Any]: ...
+
+
+@overload
+def most_probable(
+    state: Diagram,
+    evidence: Mapping[Any, Any] | None = ...,
+    *,
+    keep: Sequence[Any] | None = ...,
+    by_name: Literal[True],
+) -> tuple[dict[str, Any], Any]: ...
+
+
+@overload
+def most_probable(
+    state: Diagram,
+    evidence: Mapping[Any, Any] | None = ...,
+    *,
+    keep: Sequence[Any] | None = ...,
+    by_name: bool,
+) -> tuple[tuple[Any, ...] | dict[str, Any], Any]: ...
+
+
 def most_probable(
     state: Diagram,
     evidence: Mapping[Any, Any] | None = None,
     *,
     keep: Sequence[Any] | None = None,
-) -> tuple[tuple[Any, ...], Any]:
+    by_name: bool = False,
+) -> tuple[tuple[Any, ...] | dict[str, Any], Any]:
     """The most probable outcome given ``evidence``, and its posterior probability.
 
     Without ``keep`` this is the most probable explanation: the outcome tuple of *every*
@@ -181,7 +212,8 @@ def most_probable(
     found by max-product on the engine and traced back through the plan. With ``keep``
     (positions or names) it is the MAP assignment of those factors alone, every other
     factor summed out first. Returns ``(outcomes, P(outcomes | evidence))``; ties go to
-    the first outcome in each factor's order.
+    the first outcome in each factor's order. With ``by_name=True`` the outcomes come as a
+    dict factor name → outcome (in factor order; the names must be unique).
 
     >>> import markovcat as mc
     >>> D, T = mc.Obj("D", ("healthy", "ill")), mc.Obj("T", ("neg", "pos"))
@@ -190,6 +222,8 @@ def most_probable(
     >>> outcome, p = mc.most_probable(joint, {"T": "pos"})
     >>> outcome, round(float(p), 4)
     (('healthy', 'pos'), 0.8462)
+    >>> mc.most_probable(joint, {"T": "pos"}, keep=["D"], by_name=True)[0]
+    {'D': 'healthy'}
     """
     state = _state(state, "most_probable")
     positions, values = observe(state, evidence)
@@ -211,7 +245,23 @@ def most_probable(
     outcome = tuple(factors[p].outcomes[index[p]] for p in targets)
     table, log_z = _engine.run(state, Query(observed=positions, normalize="all"), evidence=values)
     check_positive(log_z, state, evidence)
-    return outcome, ops.scalar(ops.exp(ops.wrap(table, log_max - log_z)))
+    probability = ops.scalar(ops.exp(ops.wrap(table, log_max - log_z)))
+    if by_name:
+        return dict(zip(_unique_names(state, targets, "most_probable"), outcome)), probability
+    return outcome, probability
+
+
+def _unique_names(state: Diagram, positions: Sequence[int], fn: str) -> list[str]:
+    """The names of the factors at ``positions``, which must be unique (by_name=True)."""
+    names = [state.cod.factors[p].name for p in positions]
+    shared = sorted({n for n in names if names.count(n) > 1})
+    if shared:
+        raise TypeMismatchError(
+            f"mc.{fn}(..., by_name=True): the factors of {state.cod} must have unique "
+            f"names, but {shared} name more than one factor; use by_name=False (a tuple "
+            "in factor order)"
+        )
+    return names
 
 
 def contraction_plan(state: Diagram, evidence: Mapping[Any, Any] | None = None) -> dict[str, float]:

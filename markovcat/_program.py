@@ -22,6 +22,7 @@ import inspect
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from . import _dispatch
 from ._diagram import Diagram, Identity, Seq, _tensor, describe, rewire_term
 from ._errors import ProgramError
 from ._graph import Graph
@@ -148,6 +149,8 @@ def program(dom: Object, cod: Object) -> Callable[[Callable[..., Any]], Diagram]
     >>> pair.array.tolist()
     [[0.5, 0.0], [0.0, 0.5]]
     """
+    if (r := _dispatch.other("program", dom, cod)) is not _dispatch.NOTHING:
+        return r  # Gaussian objects (markovcat.gauss)
     dom = as_object(dom, "program domain")
     cod = as_object(cod, "program codomain")
 

@@ -19,6 +19,7 @@ in floats; JAX tables draw with ``jax.random`` from a PRNG ``key`` and work unde
 from __future__ import annotations
 
 import numbers
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -28,6 +29,8 @@ from ._config import config
 from ._diagram import Diagram, describe
 from ._engine import Network, network
 from ._errors import BackendError, InvalidArgumentError, MemoryLimitError, TypeMismatchError
+from ._evidence import factor_positions, parse_evidence
+from ._inference import condition
 from ._objects import I
 from .backends import ops
 
@@ -140,7 +143,14 @@ def _labels(diagram: Diagram, idx: np.ndarray) -> list[tuple]:
 
 
 def sample(
-    diagram: Diagram, n: int, *, seed: Any = None, key: Any = None, labels: bool = True
+    diagram: Diagram,
+    n: int,
+    *,
+    seed: Any = None,
+    key: Any = None,
+    labels: bool = True,
+    evidence: Mapping[Any, Any] | None = None,
+    keep: Sequence[Any] | None = None,
 ) -> Any:
     """``n`` independent draws from the state ``diagram : I → X1 ⊗ … ⊗ Xn``.
 
@@ -155,6 +165,14 @@ def sample(
     tables (exact rows are drawn in floats). Diagrams with JAX tables need ``key``, a JAX
     PRNG key (``jax.random.key(0)``); giving ``key`` also draws numpy tables with JAX.
 
+    ``keep`` (factor positions or names) draws only those factors, in that order (every
+    kernel still sampled ancestrally). ``evidence`` (``{factor: outcome}``) draws from the
+    posterior given it, exactly: the posterior of the kept unobserved factors is computed
+    by the engine (:func:`mc.condition` with ``keep``, a dense table over those factors,
+    within ``mc.config.max_elements``) and sampled, observed factors repeating their
+    outcome; give ``keep`` on large networks. ``mc.sample(mc.condition(state, evidence,
+    keep=[...]), n)`` is the same draw spelled out.
+
     >>> import markovcat as mc
     >>> Rain = mc.Obj("Rain", ("no", "yes"))
     >>> wet = mc.kernel(Rain, mc.Bool, [[0.9, 0.1], [0.0, 1.0]], name="wet")
@@ -166,8 +184,13 @@ def sample(
     (322, True)
     >>> mc.sample(joint, 4, seed=0, labels=False).tolist()
     [[0, 0], [0, 1], [0, 0], [0, 0]]
+    >>> wet_days = mc.sample(joint, 1000, seed=0, evidence={"Bool": True}, keep=["Rain"])
+    >>> round(sum(r == ("yes",) for r in wet_days) / 1000, 1)  # P(yes | wet) = 0.3 / 0.37
+    0.8
     """
     n = _check(diagram, n)
+    if evidence is not None or keep is not None:
+        return _selected(diagram, n, seed, key, labels, evidence, keep)
     if seed is not None and key is not None:
         raise InvalidArgumentError("mc.sample: give seed= (numpy) or key= (JAX), not both")
     net = network(diagram)  # a symbolic box is an UninterpretedBoxError here
@@ -210,3 +233,44 @@ def _sample_jax(diagram: Diagram, net: Network, leaves: list[int], n: int, key: 
         return jax.random.uniform(keys[i], (n,), dtype=dtype)
 
     return _draw(jnp, net, leaves, n, uniforms, tables)
+
+
+def _selected(
+    diagram: Diagram,
+    n: int,
+    seed: Any,
+    key: Any,
+    labels: bool,
+    evidence: Mapping[Any, Any] | None,
+    keep: Sequence[Any] | None,
+) -> Any:
+    """Draws of the ``keep`` factors (all by default), given ``evidence`` if any."""
+    cod = diagram.cod
+    target = list(range(len(cod.factors))) if keep is None else factor_positions(cod, keep)
+    observed = parse_evidence(cod, evidence) if evidence else {}
+    if observed:
+        hidden = list(dict.fromkeys(p for p in target if p not in observed))
+        post = condition(diagram, evidence, keep=hidden)  # type: ignore[arg-type]
+        drawn = sample(post, n, seed=seed, key=key, labels=False)
+        column = {p: drawn[:, i] for i, p in enumerate(hidden)}
+    else:
+        drawn = sample(diagram, n, seed=seed, key=key, labels=False)
+        column = {p: drawn[:, p] for p in target}
+    xp = np if isinstance(drawn, np.ndarray) else _jnp()
+    cols = [
+        column[p] if p not in observed else xp.full((n,), observed[p], dtype=drawn.dtype)
+        for p in target
+    ]
+    idx = xp.stack(cols, axis=1) if cols else xp.zeros((n, 0), dtype=int)
+    if not labels:
+        return idx
+    factors = [cod.factors[p] for p in target]
+    rows = np.asarray(idx)
+    columns = [[f.outcomes[j] for j in rows[:, i].tolist()] for i, f in enumerate(factors)]
+    return list(zip(*columns)) if columns else [()] * n
+
+
+def _jnp() -> Any:
+    import jax.numpy as jnp
+
+    return jnp

@@ -49,14 +49,14 @@ def describe(d: Any, limit: int = 80) -> str:
         s = short()
     elif isinstance(d, (Seq, Par)):  # only as much of the formula as is shown
         pieces, n = [], 0
-        for t in _tokens(d, str):
+        for t in _tokens(d, format):  # format: a kernel's name, not its table
             pieces.append(t)
             n += len(t)
             if n > limit:
                 break
         s = "".join(pieces)
     else:
-        s = str(d)
+        s = format(d)
     return s if len(s) <= limit else s[: limit - 3] + "..."
 
 
@@ -397,7 +397,7 @@ class _Composite(Diagram):
         return self.__dict__["_hash"]
 
     def __str__(self) -> str:
-        return "".join(_tokens(self, str))
+        return "".join(_tokens(self, format))  # leaves inline: kernels by name
 
     def __repr__(self) -> str:
         return "".join(_tokens(self, repr))

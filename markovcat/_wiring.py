@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _dispatch
 from ._config import config
 from ._errors import InvalidObjectError, MemoryLimitError, UnknownOutcomeError
 from ._graph import Graph
@@ -31,6 +32,8 @@ def identity(obj: Object) -> Diagram:
     >>> mc.identity(mc.Bool).matrix.tolist()
     [[1.0, 0.0], [0.0, 1.0]]
     """
+    if (r := _dispatch.other("identity", obj)) is not _dispatch.NOTHING:
+        return r  # a Gaussian object (markovcat.gauss)
     return Identity(as_object(obj, "identity"))
 
 
@@ -45,6 +48,8 @@ def copy(obj: Object, n: int = 2) -> Diagram:
     >>> mc.copy(mc.Bool).array[1].tolist()
     [[0.0, 0.0], [0.0, 1.0]]
     """
+    if (r := _dispatch.other("copy", obj, n)) is not _dispatch.NOTHING:
+        return r  # a Gaussian object (markovcat.gauss)
     obj = as_object(obj, "copy")
     if not isinstance(n, int) or isinstance(n, bool) or n < 0:
         raise InvalidObjectError(f"copy({obj}): expected a number of copies n >= 0, given {n!r}")
@@ -69,6 +74,8 @@ def delete(obj: Object) -> Diagram:
     >>> mc.delete(mc.Bool).array.tolist()
     [1.0, 1.0]
     """
+    if (r := _dispatch.other("delete", obj)) is not _dispatch.NOTHING:
+        return r  # a Gaussian object (markovcat.gauss)
     return Delete(as_object(obj, "delete"))
 
 
@@ -80,6 +87,8 @@ def swap(left: Object, right: Object) -> Diagram:
     >>> print(mc.swap(A, mc.Bool).cod)
     Bool ⊗ A
     """
+    if (r := _dispatch.other("swap", left, right)) is not _dispatch.NOTHING:
+        return r  # Gaussian objects (markovcat.gauss)
     return Swap(as_object(left, "swap"), as_object(right, "swap"))
 
 
@@ -93,6 +102,8 @@ def rewire(obj: Object, positions: tuple[int, ...] | list[int]) -> Diagram:
     >>> print(mc.rewire(A @ B, [1, 0, 1]).cod)
     B ⊗ A ⊗ B
     """
+    if (r := _dispatch.other("rewire", obj, positions)) is not _dispatch.NOTHING:
+        return r  # a Gaussian object (markovcat.gauss)
     obj = as_object(obj, "rewire")
     factors = obj.factors
     if not isinstance(positions, (list, tuple, range)):

@@ -11,7 +11,11 @@ optimization* (arXiv:2503.23340):
   marginal on ``(x_S, y_S)`` of the joint ``π(x) P(x, y)``, disintegrated on ``x_S``;
 - distances to factorizability ``D_π(P ‖ P^(S) ⊗ P^(−S))``, to independence
   ``D_{π_S}(P^(S) ‖ ⊗_{i∈S} P^(i))`` and to stationarity ``D_{π_S}(P^(S) ‖ Π_S)``;
-- :func:`greedy_subset`, which picks ``k`` coordinates for one of these objectives.
+- :func:`greedy_subset`, which picks ``k`` coordinates for one of these objectives, and the
+  set-function algorithms of :mod:`markovcat._greedy` (:func:`greedy`, :func:`batch_greedy`,
+  :func:`distorted_greedy`, :func:`k_submodular_greedy`, :func:`exhaustive`, the
+  (sub/super)modularity checks) with :func:`partition_selection`,
+  :func:`distance_to_factorizability_over` and :func:`distance_to_partition`.
 
 Builders for the examples: :func:`metropolis` (single-site Metropolis kernel of an energy)
 and :func:`gibbs` (its stationary law ``∝ exp(−β H)``).
@@ -31,9 +35,7 @@ and :func:`gibbs` (its stationary law ``∝ exp(−β H)``).
 from __future__ import annotations
 
 import functools
-import itertools
 import math
-import numbers
 import operator
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
@@ -41,17 +43,31 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from ._compile import contract, evaluate
-from ._config import check_tolerance
+from ._config import check_tolerance, config
 from ._deprecation import keyword_only, renamed
 from ._diagram import Diagram, copy, delete, identity, rewire
 from ._divergence import KL
-from ._errors import InformationError, InvalidArgumentError, TypeMismatchError
+from ._errors import InformationError, TypeMismatchError
 from ._evidence import factor_position
+from ._greedy import PartSelection as PartSelection  # result types: re-exported, not in __all__
+from ._greedy import SetFunctionCheck as SetFunctionCheck
+from ._greedy import SetSelection as SetSelection
+from ._greedy import (
+    batch_greedy,
+    check_monotone,
+    check_submodular,
+    check_supermodular,
+    distorted_greedy,
+    exhaustive,
+    greedy,
+    k_submodular_greedy,
+)
 from ._information import conditional_entropy
-from ._kernel import Kernel, _check_arity, kernel, state
-from ._numerics import arr, const
-from ._objects import I, Object, as_object, product
+from ._kernel import Kernel, _check_arity
+from ._numerics import arr, const, finish, plogq
+from ._objects import I, Object, product
 from .backends import ops
+from .models._lai_choi import gibbs, metropolis
 
 
 def _endo(P: Any, fn: str) -> Diagram:
@@ -308,6 +324,26 @@ _BY_FUNCTION = {fn: (name, up) for name, (fn, up) in OBJECTIVES.items()}
 _BY_FUNCTION[entropy_rate] = ("entropy_rate", True)
 
 
+def _entropy_rate_from_joint(P: Diagram, pi: Diagram) -> Callable[..., Any]:
+    """``S ↦ H(P^(S)) = H(x_S, y_S) − H(x_S)`` from one table of the joint ``π ⊗ P`` (the
+    same value as :func:`projected_entropy_rate`, without a contraction per subset)."""
+    X = P.dom
+    d = len(X.factors)
+    t = contract(pi >> copy(X) >> (identity(X) @ P), keep=list(range(2 * d)))
+    shape = tuple(t.shape)
+    t = ops.reshape(ops.reshape(t, (math.prod(shape),)), shape)  # contiguous: fast sums
+
+    def H(keep: list[int]) -> Any:
+        drop = tuple(i for i in range(2 * d) if i not in keep)
+        m = arr(ops.asum(t, drop)) if drop else t
+        return arr(const(t, 0) - arr(ops.asum(plogq(m, m), None)))
+
+    def rate(_P: Any, _pi: Any, S: list[int]) -> Any:
+        return finish(arr(H([*S, *(d + i for i in S)]) - H(list(S))), None)
+
+    return rate
+
+
 class Selection(NamedTuple):
     """The result of :func:`greedy_subset`: coordinates in the order picked, the
     objective's value on them, and its value after each pick."""
@@ -362,6 +398,8 @@ def greedy_subset(
     d = len(P.dom.factors)
     if isinstance(k, bool) or not isinstance(k, int) or not 0 <= k <= d:
         raise InformationError(f"chains.greedy_subset: expected k in 0..{d}, given {k!r}")
+    if fn is projected_entropy_rate and P.dom.size**2 <= config.max_elements:
+        fn = _entropy_rate_from_joint(P, pi)  # one contraction, then sums over its axes
     chosen: list[int] = []
     trace: list[float] = []
     for _ in range(k):
@@ -379,79 +417,121 @@ def greedy_subset(
     return Selection(tuple(chosen), value, tuple(trace))
 
 
-# ---- builders ----------------------------------------------------------------------------------
+# ---- fixed coordinates and partitions (Lai & Choi) -------------------------------------------
 
 
-def _energies(X: Object, energy: Callable[..., float], beta: Any, fn: str) -> np.ndarray:
-    """The energy of every outcome of ``X``, after checking ``X``, ``energy`` and ``beta``."""
-    X = as_object(X, f"chains.{fn}")
-    _check_arity(energy, len(X.factors), f"chains.{fn} energy")
-    if isinstance(beta, bool) or not isinstance(beta, numbers.Real) or not math.isfinite(beta):
-        raise InvalidArgumentError(f"chains.{fn}: expected a finite real beta, given {beta!r:.80}")
-    values: list[Any] = []
-    for x in itertools.product(*(f.values for f in X.factors)):
-        v = energy(*x)
-        if isinstance(v, bool) or not isinstance(v, numbers.Real):
-            raise TypeMismatchError(f"chains.{fn}: energy{x} = {v!r:.80} is not a real number")
-        values.append(float(v))
-    H, b = np.array(values), float(beta)  # a Fraction or sympy beta: as a float
-    with np.errstate(over="ignore", invalid="ignore"):
-        spread = b * (H.max() - H.min()) if H.size else 0.0
-        ok = np.isfinite(H).all() and np.isfinite(b * H).all() and np.isfinite(spread)
-    if not ok:
-        raise InvalidArgumentError(f"chains.{fn}: beta * energy is not finite for some outcome")
-    return H
-
-
-def gibbs(X: Object, energy: Callable[..., float], beta: float, *, name: str = "π") -> Kernel:
-    """The Gibbs law ``π(x) ∝ exp(−β energy(x))`` on a product ``X`` (float64).
-
-    ``energy`` is called with one outcome per factor.
+@keyword_only("base")
+def distance_to_factorizability_over(
+    P: Diagram, pi: Diagram, fixed: Any, keep: Any, *, base: Any = None
+) -> Any:
+    """``D_{π_{W∪S}}(P^(W∪S) ‖ P^(W) ⊗ P^(S))`` for fixed coordinates ``W`` and ``S``
+    disjoint from them: how much the coordinates ``S`` move jointly with ``W``. The product
+    is put back in the chain's coordinate order (the published code's ``kron(P^(W), P^(S))``
+    orders states ``(x_W, x_S)``, which differs unless every coordinate of ``W`` precedes
+    every one of ``S``).
 
     >>> import markovcat as mc
     >>> from markovcat import chains
-    >>> chains.gibbs(mc.Bool, lambda b: 0.0, 1.0).array.tolist()
-    [0.5, 0.5]
+    >>> B = mc.Obj("B", 2)
+    >>> f = mc.kernel(B, B, [[0.5, 0.5], [0.25, 0.75]])
+    >>> P = f @ f @ f
+    >>> chains.distance_to_factorizability_over(P, chains.stationary(P), [0], [2])
+    0.0
     """
-    H = _energies(X, energy, beta, "gibbs")
-    e = -float(beta) * H
-    w = np.exp(e - e.max())
-    return state(X, w / w.sum(), name=name)
+    P, pi, W = _chain_args(P, pi, fixed, "distance_to_factorizability_over")
+    S = _subset(P.dom, keep, "distance_to_factorizability_over")
+    if set(W) & set(S):
+        raise InformationError(
+            f"chains.distance_to_factorizability_over: keep {S} must be disjoint from fixed {W}"
+        )
+    U = sorted(W + S)
+    PU, piU = project(P, pi, U), _marginal(pi, U)
+    if not W or not S:
+        return KL(PU, PU, prior=piU, base=base)
+    local = [U.index(i) for i in W], [U.index(i) for i in S]
+    Q = _in_chain_order(PU.dom, [(local[0], project(P, pi, W)), (local[1], project(P, pi, S))])
+    return KL(PU, Q, prior=piU, base=base)
 
 
-def metropolis(X: Object, energy: Callable[..., float], beta: float, *, name: str = "P") -> Kernel:
-    """The single-site Metropolis kernel on ``X = X1⊗…⊗Xd`` for ``π ∝ exp(−β energy)``.
+def _parts(X: Object, parts: Any, fn: str) -> list[list[int]]:
+    out = [_subset(X, part, fn) for part in parts]
+    flat = sorted(i for part in out for i in part)
+    if flat != list(range(len(X.factors))) or any(not part for part in out):
+        raise InformationError(
+            f"chains.{fn}: expected a partition of the coordinates 0..{len(X.factors) - 1} "
+            f"into nonempty parts, given {out}"
+        )
+    return out
 
-    Pick a coordinate uniformly, propose a different value of it uniformly, accept with
-    probability ``min(1, exp(−β ΔH))``; otherwise stay. For spins this is the single-spin
-    flip. It is reversible with respect to :func:`gibbs`.
+
+@keyword_only("base")
+def distance_to_partition(P: Diagram, pi: Diagram, parts: Any, *, base: Any = None) -> Any:
+    """``D_π(P ‖ ⊗_j P^(S_j))`` for a partition ``S_1, …, S_k`` of the coordinates, equal to
+    ``Σ_j H(P^(S_j)) − H(P)`` (a test checks the two).
 
     >>> import markovcat as mc
     >>> from markovcat import chains
-    >>> P = chains.metropolis(mc.Bool, lambda b: -1.0 if b else 0.0, 1.0)
-    >>> P.matrix.round(4).tolist()
-    [[0.0, 1.0], [0.3679, 0.6321]]
+    >>> B = mc.Obj("B", 2)
+    >>> f = mc.kernel(B, B, [[0.5, 0.5], [0.25, 0.75]])
+    >>> P = f @ f @ f
+    >>> round(chains.distance_to_partition(P, chains.stationary(P), [[0, 2], [1]]), 12)
+    0.0
     """
-    H, beta = _energies(X, energy, beta, "metropolis"), float(beta)
-    shape = X.shape
-    H = H.reshape(shape)
-    d = len(shape)
-    n = X.size
-    T = np.zeros((n, n))
-    index = np.arange(n).reshape(shape)
-    for i, size in enumerate(shape):
-        for shift in range(1, size):
-            target = np.roll(index, -shift, axis=i)  # the same state with x_i moved by shift
-            dH = np.take(H.ravel(), target.ravel()) - H.ravel()
-            rate = np.exp(np.minimum(-beta * dH, 0.0)) / (d * (size - 1))  # min(1, e^{-βΔH})
-            T[np.arange(n), target.ravel()] += rate
-    T[np.arange(n), np.arange(n)] += np.maximum(1.0 - T.sum(axis=1), 0.0)
-    return kernel(X, X, T, name=name)
+    P = _endo(P, "distance_to_partition")
+    pi = _law(pi, P.dom, "distance_to_partition")
+    S = _parts(P.dom, parts, "distance_to_partition")
+    if len(S) == 1:
+        return KL(P, P, prior=pi, base=base)
+    Q = _in_chain_order(P.dom, [(part, project(P, pi, part)) for part in S])
+    return KL(P, Q, prior=pi, base=base)
+
+
+def partition_selection(
+    P: Diagram,
+    pi: Diagram,
+    universes: Sequence[Any],
+    budget: int,
+    *,
+    positive_gain: bool = True,
+    cost: Callable[[int, int], float] | None = None,
+) -> PartSelection:
+    """Choose disjoint parts ``S_j ⊆ universes[j]`` with ``Σ |S_j| <= budget`` maximising
+    the summed entropy rates ``Σ_j H(P^(S_j))`` minus an optional modular ``cost(j, i)``,
+    by :func:`k_submodular_greedy` (Lai & Choi's generalised distorted greedy). On a full
+    partition ``Σ_j H(P^(S_j)) = H(P) + distance_to_partition``.
+
+    >>> import markovcat as mc
+    >>> from markovcat import chains
+    >>> B = mc.Obj("B", 2)
+    >>> lazy, busy = (mc.kernel(B, B, m) for m in ([[0.9, 0.1], [0.1, 0.9]], [[0.5, 0.5], [0.5, 0.5]]))
+    >>> P = lazy @ busy @ lazy
+    >>> chains.partition_selection(P, chains.stationary(P), [[0, 1], [2]], 3).parts
+    ((1, 0), (2,))
+    """
+    P = _endo(P, "partition_selection")
+    pi = _law(pi, P.dom, "partition_selection")
+    V = [_subset(P.dom, u, "partition_selection") for u in universes]
+
+    def summed(parts: tuple[frozenset[int], ...]) -> float:
+        return sum(float(projected_entropy_rate(P, pi, sorted(p))) for p in parts if p)
+
+    return k_submodular_greedy(summed, cost, V, budget, positive_gain=positive_gain)
 
 
 __all__ = [
     "OBJECTIVES",
     "Selection",
+    "batch_greedy",
+    "check_monotone",
+    "check_submodular",
+    "check_supermodular",
+    "distance_to_factorizability_over",
+    "distance_to_partition",
+    "distorted_greedy",
+    "exhaustive",
+    "greedy",
+    "k_submodular_greedy",
+    "partition_selection",
     "distance_to_factorizability",
     "distance_to_independence",
     "distance_to_stationarity",

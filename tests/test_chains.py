@@ -137,15 +137,29 @@ def test_rates_projections_and_distances_match_brute_force(backend, data):
     X, P = small_chain(backend, data)
     pi = chains.stationary(P)
     brute = Brute(matrix(P), matrix(pi).ravel(), X.shape)
-    assert as_float(chains.entropy_rate(P, pi)) == pytest.approx(brute.entropy_rate(brute.P, brute.pi), abs=1e-10)
+    assert as_float(chains.entropy_rate(P, pi)) == pytest.approx(
+        brute.entropy_rate(brute.P, brute.pi), abs=1e-10
+    )
     Q = data.draw(laws.kernels(X, X, backend=backend))
-    assert as_float(chains.kl_rate(P, Q, pi)) == pytest.approx(brute.kl_rate(brute.P, matrix(Q), brute.pi), abs=1e-10)
+    assert as_float(chains.kl_rate(P, Q, pi)) == pytest.approx(
+        brute.kl_rate(brute.P, matrix(Q), brute.pi), abs=1e-10
+    )
     for S in ([0], [1], [0, 1]):
-        np.testing.assert_allclose(matrix(chains.project(P, pi, S)), brute.project(S)[0], atol=1e-12)
-        assert as_float(chains.projected_entropy_rate(P, pi, S)) == pytest.approx(brute.projected_entropy_rate(S), abs=1e-10)
-        assert as_float(chains.distance_to_factorizability(P, pi, S)) == pytest.approx(brute.factorizability(S), abs=1e-10)
-        assert as_float(chains.distance_to_independence(P, pi, S)) == pytest.approx(brute.independence(S), abs=1e-10)
-        assert as_float(chains.distance_to_stationarity(P, pi, S)) == pytest.approx(brute.stationarity(S), abs=1e-10)
+        np.testing.assert_allclose(
+            matrix(chains.project(P, pi, S)), brute.project(S)[0], atol=1e-12
+        )
+        assert as_float(chains.projected_entropy_rate(P, pi, S)) == pytest.approx(
+            brute.projected_entropy_rate(S), abs=1e-10
+        )
+        assert as_float(chains.distance_to_factorizability(P, pi, S)) == pytest.approx(
+            brute.factorizability(S), abs=1e-10
+        )
+        assert as_float(chains.distance_to_independence(P, pi, S)) == pytest.approx(
+            brute.independence(S), abs=1e-10
+        )
+        assert as_float(chains.distance_to_stationarity(P, pi, S)) == pytest.approx(
+            brute.stationarity(S), abs=1e-10
+        )
 
 
 def test_null_rows_of_a_projection_hold_the_law_of_the_next_state(backend):
@@ -217,8 +231,12 @@ def test_greedy_matches_a_brute_force_greedy():
         np.testing.assert_allclose(sel.trace, trace, atol=1e-10)
         assert sel.value == pytest.approx(objective(sorted(subset)), abs=1e-10)
     # functions and overrides
-    assert chains.greedy_subset(chains.distance_to_independence, P, pi, 2).subset == tuple(brute.greedy(brute.independence, 2, False)[0])
-    assert chains.greedy_subset("independence", P, pi, 2, maximize=True).subset == tuple(brute.greedy(brute.independence, 2, True)[0])
+    assert chains.greedy_subset(chains.distance_to_independence, P, pi, 2).subset == tuple(
+        brute.greedy(brute.independence, 2, False)[0]
+    )
+    assert chains.greedy_subset("independence", P, pi, 2, maximize=True).subset == tuple(
+        brute.greedy(brute.independence, 2, True)[0]
+    )
     mine = chains.greedy_subset(lambda P, pi, S: -abs(sum(S) - 3), P, pi, 2)
     assert sorted(mine.subset) in ([0, 3], [1, 2]) and mine.value == 0
     assert chains.greedy_subset("stationarity", P, pi, 0).subset == ()
@@ -248,7 +266,12 @@ def curie_weiss_brute(d, beta, h, coupling):
     single-spin-flip Metropolis matrix by loops over states and flips, the Gibbs law."""
     S = np.array(list(itertools.product([-1, 1], repeat=d)))
     idx = {tuple(s): i for i, s in enumerate(S)}
-    E = np.array([-sum(coupling(i, j) * s[i] * s[j] for i in range(d) for j in range(d)) - h * s.sum() for s in S])
+    E = np.array(
+        [
+            -sum(coupling(i, j) * s[i] * s[j] for i in range(d) for j in range(d)) - h * s.sum()
+            for s in S
+        ]
+    )
     P = np.zeros((len(S), len(S)))
     for i, s in enumerate(S):
         for k in range(d):
@@ -294,12 +317,22 @@ def test_curie_weiss_model_and_stationary_law(curie_weiss):
 
 def test_curie_weiss_information_quantities(curie_weiss):
     _, P, pi, brute = curie_weiss
-    assert chains.entropy_rate(P, pi) == pytest.approx(brute.entropy_rate(brute.P, brute.pi), abs=1e-12)
+    assert chains.entropy_rate(P, pi) == pytest.approx(
+        brute.entropy_rate(brute.P, brute.pi), abs=1e-12
+    )
     for S in ([0], [4], [2, 7], [1, 5, 6]):
-        assert chains.projected_entropy_rate(P, pi, S) == pytest.approx(brute.projected_entropy_rate(S), abs=1e-12)
-        assert chains.distance_to_factorizability(P, pi, S) == pytest.approx(brute.factorizability(S), abs=1e-12)
-        assert chains.distance_to_independence(P, pi, S) == pytest.approx(brute.independence(S), abs=1e-12)
-        assert chains.distance_to_stationarity(P, pi, S) == pytest.approx(brute.stationarity(S), abs=1e-12)
+        assert chains.projected_entropy_rate(P, pi, S) == pytest.approx(
+            brute.projected_entropy_rate(S), abs=1e-12
+        )
+        assert chains.distance_to_factorizability(P, pi, S) == pytest.approx(
+            brute.factorizability(S), abs=1e-12
+        )
+        assert chains.distance_to_independence(P, pi, S) == pytest.approx(
+            brute.independence(S), abs=1e-12
+        )
+        assert chains.distance_to_stationarity(P, pi, S) == pytest.approx(
+            brute.stationarity(S), abs=1e-12
+        )
 
 
 def test_curie_weiss_greedy(curie_weiss):

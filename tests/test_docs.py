@@ -55,7 +55,6 @@ def missing_docs_packages():
 
 def mkdocs_build(config, out, cwd):
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    env.pop("MARKOVCAT_DOCS_EXECUTE", None)  # notebooks run in test_cli_and_examples.py
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(out)],
         cwd=cwd,
@@ -93,9 +92,34 @@ def test_every_page_notebook_and_the_changelog_are_built(site):
     for nb in notebooks:
         html = (site / "notebooks" / nb.stem / "index.html").read_text()
         assert "jupyter-wrapper" in html, f"{nb.name} is not rendered as a page"
+        assert 'class="mc-notebook-links"' in html and f'href="{nb.name}"' in html
+        assert (site / "notebooks" / nb.stem / nb.name).exists(), "the download link is broken"
     gallery = (site / "notebooks" / "index.html").read_text()
     assert all(nb.stem in gallery for nb in notebooks), "the gallery index misses a notebook"
     assert "0.1.0" in (site / "CHANGELOG" / "index.html").read_text()
+
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+
+def stored_figures(nb) -> int:
+    """How many figures the stored notebook shows: outputs with an image and no HTML
+    (an output with both, such as a diagram with its table, is shown as the table)."""
+    data = [
+        o.get("data", {}) for c in json.loads(nb.read_text())["cells"] for o in c.get("outputs", [])
+    ]
+    return sum(1 for d in data if "text/html" not in d and any(m.startswith("image/") for m in d))
+
+
+@pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_gallery_page_shows_its_outputs(site, nb):
+    """Notebooks are stored with their outputs (tests/test_cli_and_examples.py checks
+    they are fresh), so each gallery page shows its figures and results, and no error."""
+    html = (site / "notebooks" / nb.stem / "index.html").read_text()
+    shown = html.count('class="jp-RenderedSVG') + html.count('class="jp-RenderedImage')
+    assert shown >= stored_figures(nb), f"{nb.name}: figures are missing from its page"
+    assert html.count('class="jp-OutputArea-child') >= 3, f"{nb.name}: its outputs are missing"
+    assert "Traceback (most recent call last)" not in html, f"{nb.name} shows an error"
 
 
 def test_the_api_reference_documents_every_public_name(site):
@@ -400,9 +424,9 @@ def open_page(chrome, url, screenshot):
         ("concepts/laws/", 4),
         ("testing/", 0),
         ("api/laws/", 0),
-        ("notebooks/04_string_diagrams/", 0),
+        ("string-diagrams/", 8),
     ],
-    ids=["start page", "laws page", "testing page", "api page", "notebook page"],
+    ids=["start page", "laws page", "testing page", "api page", "string diagrams page"],
 )
 def test_pages_render_in_chromium(site, server, browser, page, expected_diagrams):
     name = page.strip("/").replace("/", "-") or "index"
@@ -417,6 +441,39 @@ def test_pages_render_in_chromium(site, server, browser, page, expected_diagrams
             assert d["hit"], f"a box of a diagram on /{page} is not on screen where drawn: {d}"
     png = screenshot.read_bytes()
     assert png.startswith(b"\x89PNG") and len(png) > 5000, "the screenshot is empty"
+
+
+NOTEBOOK_JS = """
+(() => {
+  const outputs = [...document.querySelectorAll('.jp-OutputArea-output')];
+  const figures = outputs.filter(o => o.querySelector('svg, img'));
+  const drawn = figures.filter(o => {
+    const r = o.querySelector('svg, img').getBoundingClientRect();
+    return r.width > 20 && r.height > 20;
+  });
+  const errors = outputs.filter(o => /Traceback \\(most recent call last\\)/.test(o.textContent));
+  return {outputs: outputs.length, figures: figures.length, drawn: drawn.length,
+          errors: errors.length};
+})()
+"""
+
+
+@pytest.mark.parametrize("nb", NOTEBOOKS, ids=lambda p: p.name)
+def test_gallery_pages_render_their_figures_in_chromium(site, server, browser, nb):
+    target = browser.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+    session = browser.send("Target.attachToTarget", {"targetId": target, "flatten": True})[
+        "sessionId"
+    ]
+    browser.send("Page.enable", session=session)
+    browser.events.clear()  # wait for this page's load event, not an earlier page's
+    browser.send("Page.navigate", {"url": f"{server}/notebooks/{nb.stem}/"}, session=session)
+    assert browser.pump(30, until="Page.loadEventFired"), f"{nb.name} did not load"
+    found = browser.send(
+        "Runtime.evaluate", {"expression": NOTEBOOK_JS, "returnByValue": True}, session=session
+    )["result"]["value"]
+    browser.send("Target.closeTarget", {"targetId": target})
+    assert found["figures"] >= stored_figures(nb) and found["drawn"] == found["figures"], found
+    assert found["errors"] == 0, found
 
 
 def test_the_browser_check_sees_console_errors_and_undrawn_diagrams(browser, tmp_path):

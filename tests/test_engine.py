@@ -70,7 +70,9 @@ def test_long_hmm_all_marginals_match_scaled_forward_backward(T):
     assert loglik < -600  # P(obs) is far below what float64 holds to full precision
     np.testing.assert_allclose(mc.log_evidence(model, evidence), loglik, rtol=1e-12)
     for t in (0, T // 2, T - 1):
-        np.testing.assert_allclose(mc.posterior(model, evidence, keep=2 * t).array, post[t], rtol=1e-10)
+        np.testing.assert_allclose(
+            mc.posterior(model, evidence, keep=2 * t).array, post[t], rtol=1e-10
+        )
         np.testing.assert_allclose(
             mc.condition(model, evidence, keep=[2 * t]).array, post[t], rtol=1e-10
         )
@@ -166,7 +168,9 @@ def test_subnormal_likelihoods_keep_their_digits(backend, col):
     assert 0.5 * col[0] < 2.3e-308  # prior × likelihood leaves the normal range
     got = mc.condition(joint, {1: 1}, keep=[0]).array
     np.testing.assert_allclose(np.asarray(got), want, rtol=1e-12)
-    np.testing.assert_allclose(np.asarray(mc.posterior(joint, {1: 1}, keep=0).array), want, rtol=1e-12)
+    np.testing.assert_allclose(
+        np.asarray(mc.posterior(joint, {1: 1}, keep=0).array), want, rtol=1e-12
+    )
     margs = mc.posterior_marginals(joint, {1: 1})
     np.testing.assert_allclose(np.asarray(margs[0].array), want, rtol=1e-12)
     inverse = mc.bayes_invert(f, p).matrix

@@ -179,3 +179,58 @@ def test_errors():
         assert len(mc.sample(state, 30, seed=0)) == 30
     finally:
         mc.config.max_elements = limit
+
+
+def brute_posterior(evidence_c: int) -> np.ndarray:
+    """P(A, B | C = c) from the joint written out by hand from network()'s tables."""
+    a = np.array([0.5, 0.3, 0.2])
+    b = np.array([[0.9, 0.1], [0.4, 0.6], [0.0, 1.0]])
+    c = np.array(
+        [
+            [0.1, 0.2, 0.7],
+            [0.5, 0.5, 0.0],
+            [0.3, 0.3, 0.4],
+            [0.6, 0.2, 0.2],
+            [1.0, 0.0, 0.0],
+            [0.2, 0.2, 0.6],
+        ]
+    ).reshape(3, 2, 3)
+    joint = a[:, None, None] * b[:, :, None] * c
+    post = joint[:, :, evidence_c]
+    return post / post.sum()
+
+
+def test_conditional_sampling_fits_the_posterior():
+    net = network()
+    n = 4000
+    draws = mc.sample(net, n, seed=5, evidence={"C": "c2"})
+    assert all(d[2] == "c2" for d in draws)  # the observed factor repeats its outcome
+    post = brute_posterior(2)
+    count = np.zeros_like(post)
+    for a, b, _ in draws:
+        count[A.outcomes.index(a), B.outcomes.index(b)] += 1
+    live = post > 0
+    assert count[~live].sum() == 0
+    assert chisquare(count[live], n * post[live]).pvalue > 1e-3
+
+
+def test_keep_selects_and_orders_factors():
+    net = network()
+    both = mc.sample(net, 500, seed=2, keep=["C", "A"], labels=False)
+    full = mc.sample(net, 500, seed=2, labels=False)
+    assert np.array_equal(both, full[:, [2, 0]])  # the same ancestral draws, selected
+    kept = mc.sample(net, 3000, seed=3, evidence={"C": "c0"}, keep=["B"])
+    assert {d for d in kept} <= {("b0",), ("b1",)}
+    p_b1 = brute_posterior(0).sum(axis=0)[1]
+    share = sum(d == ("b1",) for d in kept) / 3000
+    assert abs(share - p_b1) < 4 * np.sqrt(p_b1 * (1 - p_b1) / 3000)
+
+
+def test_conditional_sampling_equals_sampling_the_conditioned_state():
+    net = network()
+    ev = {"C": "c1"}
+    one = mc.sample(net, 200, seed=9, evidence=ev, keep=["A", "B"], labels=False)
+    two = mc.sample(mc.condition(net, ev, keep=["A", "B"]), 200, seed=9, labels=False)
+    assert np.array_equal(one, two)
+    with pytest.raises(mc.ZeroProbabilityError):
+        mc.sample(mc.bayesian_network([mc.state(B, [1.0, 0.0], name="B")]), 5, evidence={"B": "b1"})

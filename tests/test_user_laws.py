@@ -106,7 +106,14 @@ def test_states_get_the_state_laws_and_kernels_the_kernel_laws():
 def test_only_selects_groups_and_names_and_rejects_unknown_ones():
     f = sensor(Fraction(1, 5))
     report = laws.check_kernel_family(f, max_examples=1, only=["markov", "bayes_law"])
-    expected = {"delete_naturality", "units", "associativity", "interchange", "positivity", "causality"}
+    expected = {
+        "delete_naturality",
+        "units",
+        "associativity",
+        "interchange",
+        "positivity",
+        "causality",
+    }
     assert {o.law for o in report.outcomes} == expected | {"swap_naturality", "bayes_law"}
     with pytest.raises(mc.InvalidArgumentError, match="no_such_law"):
         laws.check_kernel_family(f, only=["no_such_law"])

@@ -5,6 +5,9 @@
   after the gallery index; and
   ``CHANGELOG.md`` the page ``CHANGELOG/``: those files live in one place only, outside
   ``docs/``.
+* Notebook pages show the outputs stored in the notebook (``notebooks/make_notebooks.py``
+  runs each one and stores them; the test suite checks that they are fresh), with a link
+  to download the ``.ipynb`` and the command that opens it in Jupyter.
 * Executable pages: on a page whose front matter says ``execute: true``, every
   ```` ```python ```` block runs, in order, in one namespace per page that starts with
   ``import markovcat as mc`` (in a temporary working directory). What a block prints is
@@ -123,3 +126,18 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Files) -> str
             return FENCE.sub(replace, markdown)
         finally:
             os.chdir(here)
+
+
+# ---- notebook pages: a download / open link ---------------------------------------------------
+def on_post_page(output: str, page: Any, config: Any) -> str:
+    src = page.file.src_uri
+    if not src.endswith(".ipynb"):
+        return output
+    name = pathlib.PurePosixPath(src).name
+    links = (
+        f'<p class="mc-notebook-links"><a href="{name}" download>Download {name}</a> · '
+        f"open it with <code>jupyter lab {src}</code> in a clone of the repository "
+        f"(<code>pip install -e '.[notebooks]'</code>)</p>\n"
+    )
+    marker = '<div class="jupyter-wrapper">'
+    return output.replace(marker, links + marker, 1) if marker in output else output

@@ -16,10 +16,11 @@ from types import SimpleNamespace
 from typing import Any
 
 from .._errors import BackendError
-from . import _dispatch, _exact, _numpy  # noqa: F401  (registration on import)
+from . import _dispatch, _exact_array, _numpy  # noqa: F401  (registration on import)
 
 ops = SimpleNamespace(**_dispatch.namespace)
-ExactArray = _exact.ExactArray
+ExactArray = _exact_array.ExactArray
+is_exact_scalar = _exact_array.is_exact_scalar  # a Fraction or a sympy object
 
 NAMES = ("numpy", "jax", "sympy")
 _JAX_LOADED = False
@@ -40,7 +41,8 @@ def on_load(name: str, fn: Callable[[], None]) -> None:
 
 
 def load(name: str) -> None:
-    """Make backend ``name`` available (imports JAX for ``"jax"``).
+    """Make backend ``name`` available (imports JAX for ``"jax"``, sympy for ``"sympy"``;
+    the exact backend also loads itself when an exact value is first met).
 
     >>> from markovcat import backends
     >>> backends.load("numpy")
@@ -48,6 +50,8 @@ def load(name: str) -> None:
     global _JAX_LOADED
     if not isinstance(name, str) or name not in NAMES:
         raise BackendError(f"unknown backend {name!r}; expected one of {NAMES}")
+    if name == "sympy":
+        _exact_array.exact_backend()
     if name == "jax" and not _JAX_LOADED:
         try:
             mod = importlib.import_module("markovcat.backends._jax")
@@ -95,7 +99,7 @@ def convert(x: Any, target: str) -> Any:
     if target == "sympy":
         if src == "jax":
             x = _dispatch.to_numpy(x)  # a tracer raises BackendError
-        return _exact.to_exact(x)
+        return _exact_array.exact_backend().to_exact(x)
     from . import _jax
 
     return _jax.from_numpy(_dispatch.to_numpy(x))

@@ -7,13 +7,27 @@ exact sympy object arrays) on these dispatchers when it is imported. Nothing out
 
 from __future__ import annotations
 
+from typing import Any
+
 from multipledispatch import Dispatcher
+
+from . import _exact_array
 
 namespace: dict = {}
 
 
+class _Primitive(Dispatcher):
+    """A dispatcher that registers the exact backend (importing sympy) the first time it
+    meets an exact type, so that exact arrays work without sympy loaded at import."""
+
+    def dispatch(self, *types: type) -> Any:
+        if not _exact_array.loaded() and any(_exact_array.exact_type(t) for t in types):
+            _exact_array.exact_backend()  # registers on every primitive, clears caches
+        return super().dispatch(*types)
+
+
 def _primitive(name: str, doc: str) -> Dispatcher:
-    d = Dispatcher(name, doc=doc)
+    d = _Primitive(name, doc=doc)
     namespace[name] = d
     return d
 

@@ -1,5 +1,7 @@
 """The exact backend: object arrays of sympy numbers and expressions (``ExactArray``).
 
+Imported on first use (``_exact_array``): importing it registers its primitives.
+
 Rationals stay rationals through every contraction; symbolic parameters (``theta``) stay
 symbolic. Stochasticity is checked exactly: a row must simplify to 1. A row whose sum is
 symbolic and does not simplify to 1 is rejected. Nonnegativity of a symbolic entry that
@@ -17,10 +19,7 @@ import sympy
 
 from .._errors import NotStochasticError
 from . import _dispatch as d
-
-
-class ExactArray(np.ndarray):
-    """A numpy object array whose entries are sympy expressions."""
+from ._exact_array import ExactArray
 
 
 def is_exact_scalar(v: object) -> bool:

@@ -10,7 +10,7 @@ import numpy as np
 
 from .._errors import NotStochasticError
 from . import _dispatch as d
-from . import _exact
+from . import _exact_array
 
 #: numpy arrays and the numpy scalars that 0-d einsums and reductions return
 _F = (np.ndarray, np.number, np.bool_)
@@ -48,13 +48,14 @@ def _object_table(x: np.ndarray):
     """Object arrays with exact numbers become exact (floats among them by their exact
     binary value); of floats only, float64."""
     flat = list(x.ravel())  # (not tolist: that turns timedelta64 entries into timedeltas)
-    if any(_exact.is_exact_scalar(v) for v in flat) and all(
-        _exact.is_exact_scalar(v) or _is_number(v) or isinstance(v, numbers.Integral) for v in flat
+    exact = _exact_array.is_exact_scalar
+    if any(exact(v) for v in flat) and all(
+        exact(v) or _is_number(v) or isinstance(v, numbers.Integral) for v in flat
     ):
-        return _exact.to_exact(x)
+        return _exact_array.exact_backend().to_exact(x)
     if all(_is_number(v) for v in flat):
         return np.asarray(x, dtype=np.float64)
-    bad = next(v for v in flat if not _is_number(v) and not _exact.is_exact_scalar(v))
+    bad = next(v for v in flat if not _is_number(v) and not exact(v))
     raise NotStochasticError(
         f"expected numbers in the table, given an entry {bad!r} of type {type(bad).__name__}"
     )

@@ -22,7 +22,7 @@ import pathlib
 from .._diagram import Diagram
 from .._errors import MarkovCatError
 from .._seam import provide
-from ._geometry import FONT, Layout, Shape, text_width
+from ._geometry import FONT, RULE_FONT, Layout, Shape, text_width
 from ._layout import layout
 from ._svg import _svg
 from ._tikz import _tikz, tex_escape
@@ -90,9 +90,10 @@ class Drawing:
         return path
 
 
-def draw(d: Diagram, direction: str = "down") -> Drawing:
+def draw(d: Diagram, direction: str = "down", style: str = "auto") -> Drawing:
     """Draw a string diagram: ``>>`` stacks downwards (``direction="up"``: upwards),
     ``@`` goes side by side. Returns a :class:`Drawing` (inline SVG in Jupyter).
+    ``style`` is ``"term"``, ``"layered"`` or ``"auto"`` (see :func:`layout`).
 
     >>> import markovcat as mc
     >>> X = mc.Obj("X", 2)
@@ -100,7 +101,7 @@ def draw(d: Diagram, direction: str = "down") -> Drawing:
     >>> 'class="box state"' in svg
     True
     """
-    lay = layout(d, direction)
+    lay = layout(d, direction, style)
     return Drawing([(lay, 0.0, 0.0)], lay.width, lay.height)
 
 
@@ -134,12 +135,56 @@ def side_by_side(layouts: list[Layout], between: str = "=") -> Drawing:
     return Drawing(parts, x, height, extra)
 
 
+def chain(
+    layouts: list[Layout], rules: list[str], per_row: int = 4, signs: list[str] | None = None
+) -> Drawing:
+    """The chain ``d0 = d1 = … = dn`` with ``rules[i]`` written under the equals sign
+    between ``d_i`` and ``d_{i+1}``, at most ``per_row`` diagrams to a row (a new row
+    starts with its equals sign). ``signs`` replaces the equals signs (``"≠"``, say).
+
+    >>> import markovcat as mc
+    >>> f = mc.Box("f", mc.Bool, mc.Bool)
+    >>> chain([layout(f), layout(f >> f)], ["lemma"]).svg.count('class="rule"')
+    1
+    """
+    if len(rules) != len(layouts) - 1:
+        raise MarkovCatError(
+            f"chain: expected one rule per equals sign ({len(layouts) - 1}), given {len(rules)}"
+        )
+    per_row = max(1, int(per_row))
+    rule_w = max((text_width(r, RULE_FONT) for r in rules), default=0.0)
+    sep = max(text_width("=", 2 * FONT) + 16.0, rule_w + 12.0)
+    parts: list[tuple[Layout, float, float]] = []
+    extra: list[Shape] = []
+    y, width = 0.0, 0.0
+    for start in range(0, len(layouts), per_row):
+        row = layouts[start : start + per_row]
+        height = max(lay.height for lay in row)
+        below = RULE_FONT + 10.0 if rules else 0.0
+        mid = height / 2
+        x = 0.0
+        for i, lay in enumerate(row):
+            k = start + i
+            if k:
+                sign = signs[k - 1] if signs else "="
+                extra.append(Shape("equals", [(x + sep / 2, y + mid)], sign))
+                if rules[k - 1]:
+                    extra.append(Shape("rule", [(x + sep / 2, y + mid + FONT + 6.0)], rules[k - 1]))
+                x += sep
+            parts.append((lay, x, y + (height - lay.height) / 2))
+            x += lay.width
+        width = max(width, x)
+        y += max(height, mid + FONT + 6.0 + below / 2) + 6.0
+    return Drawing(parts, width, y, extra)
+
+
 provide("draw", draw)
 provide("tikz", to_tikz)
 
 __all__ = [
     "Drawing",
     "Layout",
+    "chain",
     "draw",
     "layout",
     "side_by_side",

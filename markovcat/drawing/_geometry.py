@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 FONT = 12.0  # box names, px
 LABEL_FONT = 10.5  # wire labels, px
+RULE_FONT = 11.0  # the rule under an equals sign in a proof, px
 PAD = 8.0  # left margin before the first port of a block
 GAP = 14.0  # between blocks side by side
 MARGIN = 10.0  # around the whole picture
@@ -90,6 +91,7 @@ class Layout:
     shapes: list[Shape]
     top: float  # y of the domain boundary
     bottom: float  # y of the codomain boundary
+    style: str = "term"  # "term": follows the term; "layered": the wiring graph in layers
 
 
 def _flip(lay: Layout) -> Layout:

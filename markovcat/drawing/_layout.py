@@ -23,6 +23,7 @@ from ._geometry import (
     _flip,
     text_width,
 )
+from ._layered import MAX_AUTO_ITEMS, layer_count, layered
 
 
 @dataclass
@@ -379,8 +380,31 @@ def nesting_depth(d: Diagram) -> int:
     return deepest
 
 
-def layout(d: Diagram, direction: str = "down") -> Layout:
+def box_rows(d: Diagram) -> int:
+    """How many rows of boxes the term layout of ``d`` has (``>>`` adds, ``@`` takes the
+    most).
+
+    >>> import markovcat as mc
+    >>> f = mc.Box("f", mc.Bool, mc.Bool)
+    >>> box_rows((f >> f) @ f), box_rows(mc.copy(mc.Bool))
+    (2, 0)
+    """
+    if isinstance(d, Seq):
+        return sum(box_rows(p) for p in d.parts)
+    if isinstance(d, Par):
+        return max((box_rows(p) for p in d.parts), default=0)
+    return 1 if _is_generator(d) else 0
+
+
+def layout(d: Diagram, direction: str = "down", style: str = "auto") -> Layout:
     """Place every box and wire of ``d``; ``direction`` is ``"down"`` or ``"up"``.
+
+    ``style="term"`` follows the term (``>>`` stacks, ``@`` side by side), which shows
+    exactly how an equation's sides are written; ``style="layered"`` draws the wiring
+    graph in layers (:mod:`markovcat.drawing._layered`), boxes side by side when they are
+    independent; ``"auto"`` (what ``d.draw()`` uses) takes the layered layout when it needs
+    fewer rows of boxes than the term, as for ``@mc.program`` terms, networks and HMMs
+    (up to ``MAX_AUTO_ITEMS`` boxes and waypoints; larger ones follow the term).
 
     >>> import markovcat as mc
     >>> f = mc.Box("f", mc.Bool, mc.Bool)
@@ -392,6 +416,8 @@ def layout(d: Diagram, direction: str = "down") -> Layout:
         raise TypeMismatchError(f"draw expects a diagram, given {type(d).__name__} {d!r}")
     if direction not in ("down", "up"):
         raise MarkovCatError(f"draw: direction must be 'down' or 'up', given {direction!r}")
+    if style not in ("auto", "term", "layered"):
+        raise MarkovCatError(f"draw: style must be 'auto', 'term' or 'layered', given {style!r}")
     depth = nesting_depth(d)
     if depth > MAX_DRAW_DEPTH:
         raise InvalidArgumentError(
@@ -399,6 +425,14 @@ def layout(d: Diagram, direction: str = "down") -> Layout:
             f"of {MAX_DRAW_DEPTH}; draw a part of it, or evaluate it instead"
         )
     lay = _Layouter(d)
+    auto = style == "auto" and box_rows(d) > (size := layer_count(d))[0]
+    if style == "layered" or (auto and size[1] <= MAX_AUTO_ITEMS):
+
+        def describe_box(g: Diagram) -> tuple[float, float, str, str]:
+            width, body, _, _ = lay._box_geometry(g)
+            return width, body, "kernel" if isinstance(g, Kernel) else "box", _name(g)
+
+        return layered(d, direction, lay.pitch, lay.room + 6.0, describe_box)
     s = lay.size(d)
     dom, cod = d.dom.factors, d.cod.factors
     top = MARGIN

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
-from xml.sax.saxutils import escape, quoteattr
 
-from ._geometry import FONT, LABEL_FONT, Layout, Shape, _n, _pt
+from ._geometry import FONT, LABEL_FONT, RULE_FONT, Layout, Shape, _n, _pt
+
+
+# xml.sax.saxutils imports urllib.request (and http, ssl, email): loaded on the first drawing
+def escape(s: str) -> str:
+    return str(importlib.import_module("xml.sax.saxutils").escape(s))
+
+
+def quoteattr(s: str) -> str:
+    return str(importlib.import_module("xml.sax.saxutils").quoteattr(s))
 
 
 def _svg_body(lay: Layout, dx: float = 0.0, dy: float = 0.0) -> list[str]:
@@ -68,6 +77,11 @@ def _svg_shape(s: Shape, t: Callable[[tuple[float, float]], tuple[float, float]]
             f'<text class="label" x="{_n(x)}" y="{_n(y)}" dy=".35em" font-size="{LABEL_FONT}" '
             f'font-style="italic" fill="#444">{escape(s.text)}</text>'
         )
+    if s.kind == "rule":
+        return (
+            f'<text class="rule" x="{_n(x)}" y="{_n(y)}" dy=".35em" text-anchor="middle" '
+            f'font-size="{RULE_FONT}" font-style="italic" fill="#335">{escape(s.text)}</text>'
+        )
     size = FONT * 2 if s.kind == "equals" else FONT
     return (
         f'<text class="{s.kind}" x="{_n(x)}" y="{_n(y)}" dy=".35em" text-anchor="middle" '
@@ -86,7 +100,8 @@ def _svg(
     body = [head, f'<rect width="{_n(width)}" height="{_n(height)}" fill="white"/>']
     for lay, dx, dy in parts:
         body.append(
-            f'<g class="diagram" data-top="{_n(lay.top + dy)}" data-bottom="{_n(lay.bottom + dy)}">'
+            f'<g class="diagram" data-layout="{lay.style}" data-top="{_n(lay.top + dy)}" '
+            f'data-bottom="{_n(lay.bottom + dy)}">'
         )
         body += _svg_body(lay, dx, dy)
         body.append("</g>")

@@ -69,5 +69,8 @@ def _tikz_shape(s: Shape, dx: float, dy: float) -> str:
         )
     if s.kind == "label":
         return rf"\node[anchor=west, inner sep=0pt, font=\scriptsize\itshape] at {c[0]} {{{text}}};"
+    if s.kind == "rule":
+        return rf"\node[font=\scriptsize\itshape] at {c[0]} {{{text}}};"
+
     font = r"\Large" if s.kind == "equals" else r"\small"
     return rf"\node[font={font}] at {c[0]} {{{text}}};"

@@ -20,28 +20,39 @@ Reading rebuilds the tree from whitelisted constructors only — never ``eval``,
 from __future__ import annotations
 
 import ast
+import functools
+import importlib
 import re
-from typing import Any
-
-import sympy
+from typing import TYPE_CHECKING, Any
 
 from .._errors import PersistenceError
 
-_FUNCTIONS: dict[str, Any] = {
-    "Add": sympy.Add,
-    "Mul": sympy.Mul,
-    "Pow": sympy.Pow,
-    "exp": sympy.exp,
-    "log": sympy.log,
-    "Abs": sympy.Abs,
-    "Max": sympy.Max,
-    "Min": sympy.Min,
-    "sin": sympy.sin,
-    "cos": sympy.cos,
-}
+if TYPE_CHECKING:
+    import sympy
+else:
+
+    class _Sympy:
+        """sympy, imported when the codec first needs it (``import markovcat`` stays light)."""
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(importlib.import_module("sympy"), name)
+
+    sympy = _Sympy()
+
+#: The whitelisted constructors (sympy names) and constants.
+_FUNCTIONS = ("Add", "Mul", "Pow", "exp", "log", "Abs", "Max", "Min", "sin", "cos")
+_CONSTANTS = ("pi", "E")
 _ARITY = {"Pow": (2, 2), "exp": (1, 1), "log": (1, 1), "Abs": (1, 1), "sin": (1, 1), "cos": (1, 1)}
-_HEADS = {cls: head for head, cls in _FUNCTIONS.items()}
-_CONSTANTS = {"pi": sympy.pi, "E": sympy.E}
+
+
+@functools.cache
+def _classes() -> tuple[dict[str, Any], dict[Any, str], dict[str, Any]]:
+    """The constructors by head, the heads by class, and the constants by name."""
+    functions = {head: getattr(sympy, head) for head in _FUNCTIONS}
+    heads = {cls: head for head, cls in functions.items()}
+    return functions, heads, {name: getattr(sympy, name) for name in _CONSTANTS}
+
+
 #: The assumptions a stored symbol may carry: sympy's (1.14) list of defined assumptions.
 _ASSUMPTIONS = frozenset(
     {
@@ -84,10 +95,10 @@ def encode_expr(e: Any, what: str) -> Any:
     if type(e) is sympy.Symbol:
         _, assumptions = _constructor(e)
         return ["Symbol", e.name, {k: bool(v) for k, v in assumptions.items()}]
-    for name, const in _CONSTANTS.items():
+    for name, const in _classes()[2].items():
         if e is const:
             return [name]
-    head = _HEADS.get(type(e))
+    head = _classes()[1].get(type(e))
     if head is None:
         raise PersistenceError(
             f"mc.save: {what} has the entry {e!r} ({type(e).__name__}), which the format "
@@ -193,7 +204,7 @@ def _decode(node: Any, where: str) -> sympy.Expr:
         raise PersistenceError(f"mc.load: {where}: {node!r:.80} is not a stored expression")
     head, args = node[0], node[1:]
     if head in _CONSTANTS and not args:
-        return _CONSTANTS[head]
+        return _classes()[2][head]
     if head == "Symbol":
         return _read_symbol(args, where)
     if head == "Float":
@@ -219,7 +230,7 @@ def _decode(node: Any, where: str) -> sympy.Expr:
                 f"mc.load: {where}: the power {node!r:.80} is too large: exponents are "
                 f"read up to {_MAX_POWER_BITS} (and numeric results up to that many bits)"
             )
-    return _FUNCTIONS[head](*parts)
+    return _classes()[0][head](*parts)
 
 
 def _read_symbol(args: list[Any], where: str) -> sympy.Symbol:

@@ -59,6 +59,31 @@ from .category import (
     check_tensor_unit,
     check_unit,
 )
+from .comparison import (
+    check_blackwell_sherman_stein,
+    check_comparison_explained,
+    check_comparison_preorder,
+    check_deficiency_laws,
+    check_deficiency_of_garbling,
+    check_garbling_composition,
+    check_garbling_data_processing,
+    check_sosd_criterion,
+    decision_problems,
+)
+from .divergences import (
+    check_cross_entropy,
+    check_f_data_processing,
+    check_hellinger_tv,
+    check_inclusion_exclusion,
+    check_jensen_shannon,
+    check_kl_chi_squared,
+    check_mutual_information_chain_rule,
+    check_pinsker,
+    check_total_correlation_is_kl,
+    check_tsallis_is_determinism_entropy,
+    f_divergences,
+    tsallis_divergence,
+)
 from .family import (
     FAMILY_LAWS,
     LAW_GROUPS,
@@ -66,6 +91,16 @@ from .family import (
     LawReport,
     check_kernel_family,
     default_atol,
+)
+from .gauss import (
+    GAUSS_BACKENDS,
+    check_gauss_tensor_unit,
+    check_kalman_gain,
+    check_program_agrees,
+    gauss_deterministic,
+    gauss_kernels,
+    gauss_objects,
+    gauss_states,
 )
 from .independence import (
     check_ci_contraction,
@@ -118,9 +153,29 @@ from .strategies import (
     objects,
     states,
 )
+from .updating import (
+    check_backdoor_surgery,
+    check_frontdoor_surgery,
+    check_jeffrey_divergence,
+    check_jeffrey_point_conditioning,
+    check_lens_associativity,
+    check_lens_composite_inverse,
+    check_lens_unit,
+    check_pearl_jeffrey_point,
+    check_pearl_validity,
+)
 
 __all__ = [
     "BACKENDS",
+    # Gaussian kernels (markovcat.gauss)
+    "GAUSS_BACKENDS",
+    "check_gauss_tensor_unit",
+    "check_kalman_gain",
+    "check_program_agrees",
+    "gauss_deterministic",
+    "gauss_kernels",
+    "gauss_objects",
+    "gauss_states",
     # the semi-graphoid laws of conditional independence
     "check_ci_contraction",
     "check_ci_decomposition",
@@ -173,6 +228,26 @@ __all__ = [
     "check_bayes_contravariance",
     "check_inverse_uniqueness",
     "check_condition_is_disintegration",
+    # updating, lenses and causality
+    "check_lens_unit",
+    "check_lens_associativity",
+    "check_lens_composite_inverse",
+    "check_pearl_validity",
+    "check_jeffrey_divergence",
+    "check_pearl_jeffrey_point",
+    "check_jeffrey_point_conditioning",
+    "check_backdoor_surgery",
+    "check_frontdoor_surgery",
+    # comparison of experiments and second-order dominance
+    "decision_problems",
+    "check_comparison_explained",
+    "check_comparison_preorder",
+    "check_garbling_composition",
+    "check_blackwell_sherman_stein",
+    "check_garbling_data_processing",
+    "check_deficiency_laws",
+    "check_deficiency_of_garbling",
+    "check_sosd_criterion",
     # information
     "ORDERS",
     "check_divergence_positivity",
@@ -195,4 +270,17 @@ __all__ = [
     "check_mutual_information_zero_iff_independent",
     "check_mutual_information_data_processing",
     "check_mutual_information_of_copy",
+    # f-divergences and multivariate information
+    "f_divergences",
+    "tsallis_divergence",
+    "check_f_data_processing",
+    "check_pinsker",
+    "check_hellinger_tv",
+    "check_kl_chi_squared",
+    "check_tsallis_is_determinism_entropy",
+    "check_cross_entropy",
+    "check_jensen_shannon",
+    "check_total_correlation_is_kl",
+    "check_mutual_information_chain_rule",
+    "check_inclusion_exclusion",
 ]

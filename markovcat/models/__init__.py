@@ -13,5 +13,7 @@ H ⊗ O ⊗ H ⊗ O ⊗ H ⊗ O
 
 from ._bayesian_network import bayesian_network
 from ._hmm import hidden_markov_model
+from ._lai_choi import Chain as Chain  # the result type of the builders
+from ._lai_choi import bernoulli_laplace, curie_weiss
 
-__all__ = ["bayesian_network", "hidden_markov_model"]
+__all__ = ["bayesian_network", "bernoulli_laplace", "curie_weiss", "hidden_markov_model"]
