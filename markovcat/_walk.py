@@ -82,12 +82,8 @@ def thread(d: Diagram, wires: list[W], generator: Callable[[Diagram, list[W]], l
                 wires, node = [env[w] for w in step[1]], step[0]
             else:
                 break
-        if not leaf:
-            pass
-        elif isinstance(node, _WIRING):
-            wires = route(node, wires)
-        else:
-            wires = generator(node, wires)
+        if leaf:  # a graph without steps has only moved its wires
+            wires = route(node, wires) if isinstance(node, _WIRING) else generator(node, wires)
         while stack:  # climb until some composite has a next part
             frame = stack[-1]
             comp, i = frame[0], frame[1] + 1

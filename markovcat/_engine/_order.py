@@ -78,34 +78,42 @@ def _path_cost(
     terms: list[tuple[int, ...]], ssa: list, out: tuple[int, ...], sizes: Sequence[int]
 ) -> tuple:
     """:func:`_cost` of the steps an SSA path gives, without building their einsums."""
+    flops, big = 0, max([_size(sizes, t) for t in terms] + [1])
+    for ids, _, union, result in _walk_path(terms, ssa, out):
+        u = _size(sizes, union)
+        flops += u
+        if len(ids) > 2:
+            big = max(big, u)
+        big = max(big, _size(sizes, result))
+    return flops, big
+
+
+def _walk_path(terms: list[tuple[int, ...]], ssa: list, out: tuple[int, ...]) -> Any:
+    """For each step of an SSA path: ``(children, wire, union of their wires, result
+    wires)``; reference counts keep this linear in the length of the path."""
     count: dict[int, int] = {}
     for t in [*terms, out]:
         for w in t:
             count[w] = count.get(w, 0) + 1
     node_terms = list(terms)
-    flops, big = 0, max([_size(sizes, t) for t in terms] + [1])
     for k, (ids, wire) in enumerate(ssa):
+        ids = tuple(ids)
         union = _union(node_terms, ids)
-        u = _size(sizes, union)
-        flops += u
-        if len(ids) > 2:
-            big = max(big, u)
         for c in ids:
             for w in node_terms[c]:
                 count[w] -= 1
         if k == len(ssa) - 1:
             result = tuple(out)
-        elif wire == KEEP:
+        elif wire == KEEP:  # a partial product: every wire stays
             result = union
-        elif wire >= 0:
+        elif wire >= 0:  # variable elimination: exactly this wire goes
             result = tuple(w for w in union if w != wire)
         else:
             result = tuple(w for w in union if count[w] > 0)
         for w in result:
             count[w] += 1
-        big = max(big, _size(sizes, result))
         node_terms.append(result)
-    return flops, big
+        yield ids, wire, union, result
 
 
 def _union(node_terms: Any, children: Sequence[int]) -> tuple[int, ...]:
@@ -211,32 +219,12 @@ def _elimination(
 def _steps(
     terms: list[tuple[int, ...]], ssa: list, out: tuple[int, ...], sizes, maxed: set[int]
 ) -> tuple[list[Step], list[tuple[int, ...]]]:
-    """Turn an SSA path of ``(children, eliminated wire or -1)`` into steps (reference
-    counts keep this linear in the length of the path)."""
+    """Turn an SSA path of ``(children, eliminated wire or -1)`` into steps."""
     if not terms:
         return [], []
-    count: dict[int, int] = {}
-    for t in [*terms, out]:
-        for w in t:
-            count[w] = count.get(w, 0) + 1
     node_terms = list(terms)
     steps: list[Step] = []
-    for k, (ids, wire) in enumerate(ssa):
-        ids = tuple(ids)
-        union = _union(node_terms, ids)
-        for c in ids:
-            for w in node_terms[c]:
-                count[w] -= 1
-        if k == len(ssa) - 1:
-            result = tuple(out)
-        elif wire == KEEP:  # a partial product: every wire stays
-            result = union
-        elif wire >= 0:  # variable elimination: exactly this wire goes
-            result = tuple(w for w in union if w != wire)
-        else:
-            result = tuple(w for w in union if count[w] > 0)
-        for w in result:
-            count[w] += 1
+    for ids, wire, _, result in _walk_path(terms, ssa, out):
         shapes = [tuple(sizes[w] for w in node_terms[c]) for c in ids]
         lhs = ",".join(_sym(node_terms[c]) for c in ids)
         node = len(node_terms)
