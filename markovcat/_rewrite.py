@@ -145,9 +145,16 @@ def rewrites(d: Diagram, equation: Any, *, reverse: bool = False) -> list[Diagra
     >>> len(rewrites(f >> f, mc.Equation(f, g)))   # either of the two f's
     2
     """
-    lhs, rhs = (equation.rhs, equation.lhs) if reverse else (equation.lhs, equation.rhs)
     if not isinstance(d, Diagram):
         raise TypeMismatchError(f"rewrite expects a diagram, given {type(d).__name__} {d!r:.60}")
+    if not isinstance(getattr(equation, "lhs", None), Diagram) or not isinstance(
+        getattr(equation, "rhs", None), Diagram
+    ):
+        raise TypeMismatchError(
+            f"rewrite expects an mc.Equation(lhs, rhs) of diagrams, given "
+            f"{type(equation).__name__} {equation!r:.60}"
+        )
+    lhs, rhs = (equation.rhs, equation.lhs) if reverse else (equation.lhs, equation.rhs)
     h, pat, rep = _graph(d), _graph(lhs), _graph(rhs)
     hb, hout = h
     out: list[Diagram] = []
