@@ -73,9 +73,12 @@ def parse_evidence(obj: Object, evidence: Mapping[Any, Any]) -> dict[int, int]:
             f"evidence on {obj}: expected a dict {{factor: outcome}}, given {type(evidence).__name__}"
         )
     out: dict[int, int] = {}
+    factors = obj.factors
+    n = len(factors)
     for key, outcome in evidence.items():
-        pos = factor_position(obj, key)
+        # a plain position in range is the common case of long evidence: no lookup
+        pos = key if type(key) is int and 0 <= key < n else factor_position(obj, key)
         if pos in out:
             raise UnknownOutcomeError(f"evidence on {obj}: factor {key!r} is observed twice")
-        out[pos] = obj.factors[pos].position(outcome)
+        out[pos] = factors[pos].position(outcome)
     return out

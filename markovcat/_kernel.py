@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import inspect
 import itertools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -76,6 +76,21 @@ class Kernel(Diagram):
         object.__setattr__(k, "name", name)
         object.__setattr__(k, "_given", given)
         return k
+
+    @classmethod
+    def _trusted_states(cls, cods: Sequence[Object], tables: Sequence[Any]) -> list[Kernel]:
+        """Many unvalidated states ``I → cod`` at once (a query's marginals): one backend
+        lookup for all of them instead of one per state."""
+        out: list[Kernel] = []
+        readonly: dict[type, Any] = {}
+        for cod, table in zip(cods, tables, strict=True):
+            fn = readonly.get(type(table))
+            if fn is None:
+                fn = readonly[type(table)] = ops.readonly.dispatch(type(table), bool)
+            k = object.__new__(cls)
+            k.__dict__.update(dom=I, cod=cod, table=fn(table, False), name=None, _given=None)
+            out.append(k)
+        return out
 
     @property
     def given(self) -> Any:

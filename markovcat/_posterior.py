@@ -25,7 +25,7 @@ from typing import Any, Literal, overload
 
 import numpy as np
 
-from . import _engine
+from . import _engine, backends
 from ._deprecation import renamed, warn
 from ._diagram import Diagram
 from ._engine import Query
@@ -110,7 +110,37 @@ def posterior_marginals(
             f"cannot condition the state I → {state.cod} on evidence {dict(evidence or {})!r}: "
             "it has probability 0"
         )
-    return [Kernel._trusted(I, f, m, None) for f, m in zip(factors, margs, strict=True)]
+    seen = set(positions)
+    free = [i for i in range(len(factors)) if i not in seen]
+    states = Kernel._trusted_states([factors[i] for i in free], [margs[i] for i in free])
+    out = dict(zip(free, states))
+    if positions:
+        point = _points(margs[positions[0]])
+        out.update((i, point(factors[i], v, margs[i])) for i, v in zip(positions, values))
+    return [out[i] for i in range(len(factors))]
+
+
+_POINTS: dict[tuple, Kernel] = {}
+
+
+def _points(like: Any) -> Any:
+    """A maker of point-mass states ``(factor, outcome, table)``: for concrete tables one
+    shared immutable state per factor, outcome and backend (a long chain of evidence
+    observes the same few outcomes many times); under a trace a new one each time."""
+    if not ops.is_concrete(like):
+        return lambda f, v, m: Kernel._trusted_states([f], [m])[0]
+    backend = backends.name(like)
+
+    def point(f: Any, v: int, m: Any) -> Kernel:
+        key = (f, v, backend)
+        k = _POINTS.get(key)
+        if k is None:
+            if len(_POINTS) > 4096:
+                _POINTS.clear()
+            k = _POINTS[key] = Kernel._trusted_states([f], [m])[0]
+        return k
+
+    return point
 
 
 @renamed(query="keep")

@@ -61,14 +61,30 @@ def _count(n: int) -> str:
 def _arrays(
     net: Network, p: Plan, effects: Sequence[Any], backend: str | None
 ) -> tuple[list[Any], list[Any]]:
-    leaves = [net.leaves[k] for k in p.kept]
     extra = [backends.asarray(e) for e in effects]
-    target = backend or backends.common([leaf.table for leaf in leaves] + extra)
+    native, tables = _tables(net, p)
+    target = backend or backends.common([*extra, *tables[:1]] if native else tables + extra)
     if target is None:
         return [], []
-    # kernels convert as kernels do (float rows made exactly stochastic on sympy)
-    tables = [leaf.to(target).table for leaf in leaves]
+    if target != native:  # kernels convert as kernels do (float rows made exact on sympy)
+        tables = [net.leaves[k].to(target).table for k in p.kept]
     return tables, [backends.convert(e, target) for e in extra]
+
+
+def _tables(net: Network, p: Plan) -> tuple[str | None, list[Any]]:
+    """``(backend, tables)`` of the plan's leaves; the backend is ``None`` where they are
+    of several backends (or traced). Cached on the network for concrete tables, which are
+    immutable, so a repeated query does not look at every leaf again."""
+    known = net.__dict__.setdefault("_tables", {})
+    hit = known.get(id(p))
+    if hit is not None and hit[0] is p:
+        return hit[1], hit[2]
+    tables = [net.leaves[k].table for k in p.kept]
+    kinds = {backends.name(t) for t in tables}
+    native = kinds.pop() if len(kinds) == 1 else None
+    if native is not None and all(ops.is_concrete(t) for t in tables):
+        known[id(p)] = (p, native, tables)  # holds p: its id is not reused while cached
+    return native, tables
 
 
 def _jitted(p: Plan, kind: str, lead: Any) -> Any:

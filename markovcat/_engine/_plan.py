@@ -86,6 +86,16 @@ class Backward:
     others: tuple[int, ...]
 
 
+@dataclass(frozen=True)
+class Read:
+    """Posterior marginals read at ``nodes`` by one einsum of value and gradient (with a
+    leading batch axis over the nodes where ``batched``), each row then normalised."""
+
+    nodes: tuple[int, ...]
+    expr: Einsum
+    batched: bool
+
+
 @dataclass
 class Plan:
     """Everything about a query that depends neither on table values nor on outcomes."""
@@ -100,15 +110,17 @@ class Plan:
     arrange: tuple | None  # (einsum, extra operands) that places points and diagonals
     scale_axes: tuple[tuple[int, ...] | None, ...]  # per node: axes a rescale maxes over
     backward: tuple[tuple[Backward, ...], ...]  # per step, for the adjoint pass
-    reads: tuple[tuple[int, Einsum], ...]  # per free cod factor: (node, marginal einsum)
-    layout: tuple[tuple[int, int, int], ...]  # per cod factor: (0, read, 0) or (1, slot, size)
+    reads: tuple[Read, ...]  # the marginal einsums, grouped by shape
+    layout: tuple[tuple[int, int, int], ...]  # per cod factor: (0, read, row) or (1, slot, size)
     at_risk: tuple[int, ...]  # operands whose entries may all be tiny (sliced, effects)
     largest: int
     flops: float
+    unscaled: tuple[int, ...] = ()  # steps that keep the total: no rescale needed
     compiled: dict = field(default_factory=dict)  # per backend, filled under the lock
 
     def __post_init__(self) -> None:
-        self.links = tuple((st.node, st.children) for st in self.steps)  # for the hot loop
+        skip = set(self.unscaled)  # for the hot loop: (node, children, rescale?)
+        self.links = tuple((st.node, st.children, i not in skip) for i, st in enumerate(self.steps))
         self.maximizing = any(st.max_axis is not None for st in self.steps)
 
 
@@ -186,8 +198,12 @@ def _build(wiring: tuple, q: Query) -> Plan:
         operands.append(Operand(kind, ref, slicer, diag))
         terms.append(uniq)
 
+    stochastic: dict[int, set[int]] = {}  # operand -> its cod wires, where it is a kernel
     for i, k in enumerate(kept):
         add("leaf", i, indices[k])
+        dom, cod = indices[k][: n_dom[k]], indices[k][n_dom[k] :]
+        if cod and len(set(cod)) == len(cod) and not set(cod) & (set(slot_of) | set(dom)):
+            stochastic[len(terms) - 1] = set(cod)
     for e, w in enumerate(effect_w):
         add("effect", e, (w,))
     touched = {w for t in terms for w in t}
@@ -195,20 +211,20 @@ def _build(wiring: tuple, q: Query) -> Plan:
         if w not in touched:
             operands.append(Operand("ones", sizes[w], (), None))
             terms.append((w,))
-    n_ops = len(terms)
     # 3. order the contraction
     steps, node_terms = best_order(
         terms, free_out, sizes, maxed if q.maximize is not None else None
     )
     root = len(node_terms) - 1 if node_terms else -1
+    unscaled = () if q.maximize is not None else _preserving(steps, node_terms, stochastic, sizes)
     # 4. the adjoint pass, for every marginal at once
     backward: list[tuple[Backward, ...]] = [() for _ in steps]
-    reads: list[tuple[int, Einsum]] = []
+    reads: list[Read] = []
     layout: list[tuple[int, int, int]] = []
     grad_sizes: list[int] = []
     if q.marginals:
         backward, reads, layout, grad_sizes = _adjoint(
-            steps, node_terms, n_ops, free_cod, cod_w, slot_of, sizes, root
+            steps, node_terms, free_cod, cod_w, slot_of, sizes, root
         )
     # 5. rescaling axes, the final arrangement, and the size of every pass
     row_w = set(dom_w) | {cod_w[p] for p in q.rows}
@@ -238,32 +254,59 @@ def _build(wiring: tuple, q: Query) -> Plan:
         tuple(i for i, o in enumerate(operands) if o.slicer or o.kind == "effect"),
         largest,
         float(flops),
+        unscaled,
     )
+
+
+#: A mass-preserving step whose output has at most this many entries needs no rescale.
+PRESERVED_SIZE = 2**20
+
+
+def _preserving(
+    steps: list[Step],
+    node_terms: list[tuple[int, ...]],
+    stochastic: dict[int, set[int]],
+    sizes: Sequence[int],
+) -> tuple[int, ...]:
+    """Steps whose output needs no rescale: ``v ⊗ K`` for a kernel table ``K`` none of
+    whose output wires ``v`` has keeps the total (each row of ``K`` sums to 1), so the
+    output's largest entry is at least ``max(v) / size``. Only a checked ``v`` qualifies,
+    so no two unchecked steps follow each other."""
+    skipped: set[int] = set()
+    for st in steps:
+        if len(st.children) != 2 or _size(sizes, node_terms[st.node]) > PRESERVED_SIZE:
+            continue
+        for v, k in (st.children, st.children[::-1]):
+            cod = stochastic.get(k)
+            if cod is not None and v not in skipped and not cod.intersection(node_terms[v]):
+                skipped.add(st.node)
+                break
+    return tuple(i for i, st in enumerate(steps) if st.node in skipped)
 
 
 def _adjoint(
     steps: list[Step],
     node_terms: list[tuple[int, ...]],
-    n_ops: int,
     free_cod: list[int],
     cod_w: Sequence[int],
     slot_of: dict[int, int],
     sizes: Sequence[int],
     root: int,
-) -> tuple[
-    list[tuple[Backward, ...]], list[tuple[int, Einsum]], list[tuple[int, int, int]], list[int]
-]:
-    """Reverse-mode through the steps: the gradient ``G`` of the total with respect to an
-    operand ``T`` gives the joint of its family and the evidence as ``T ⊙ G``."""
-    chosen: dict[int, int] = {}  # per free wire, its smallest operand
-    op_size = [_size(sizes, node_terms[n]) for n in range(n_ops)]
-    for n in range(n_ops):
+) -> tuple[list[tuple[Backward, ...]], list[Read], list[tuple[int, int, int]], list[int]]:
+    """Reverse-mode through the steps: the gradient ``G`` of the total with respect to a
+    node ``N`` gives the joint of ``N``'s wires and the evidence as ``N ⊙ G`` (every node
+    enters the total once, multilinearly). Each free wire is read at its smallest node,
+    the one nearest the root among equals: step nodes have gradients anyway, so on chains
+    no operand needs one. Reads of the same shape are batched into one einsum."""
+    chosen: dict[int, int] = {}  # per free wire, the node it is read at
+    for n in range(len(node_terms) - 1, -1, -1):
+        size = _size(sizes, node_terms[n])
         for w in node_terms[n]:
             best = chosen.get(w)
-            if best is None or op_size[n] < op_size[best]:
+            if best is None or size < _size(sizes, node_terms[best]):
                 chosen[w] = n
     wanted = set(chosen.values())
-    for st in steps:  # nodes needing a gradient: the chosen operands and their ancestors
+    for st in steps:  # nodes needing a gradient: the chosen nodes and their ancestors
         if wanted.intersection(st.children):
             wanted.add(st.node)
     grad_terms: dict[int, tuple[int, ...]] = {root: ()}
@@ -286,18 +329,43 @@ def _adjoint(
                 Backward(c, expression(eq, [tuple(sizes[w] for w in t) for t in ins]), others)
             )
         backward[k] = tuple(parts)
-    reads: list[tuple[int, Einsum]] = []
-    for w in dict.fromkeys(cod_w):
-        if w in slot_of:
-            continue
+    groups: dict[tuple, list[int]] = {}  # reads of one shape: (terms, grad terms, wire)
+    for w in free_cod:
         n = chosen[w]
-        eq = f"{_sym(node_terms[n])},{_sym(grad_terms[n])}->{oe.get_symbol(w)}"
-        shapes = [tuple(sizes[v] for v in node_terms[n]), tuple(sizes[v] for v in grad_terms[n])]
-        reads.append((n, expression(eq, shapes)))
-    # one read per distinct free wire; a factor copied to two positions reads it twice
-    order = {w: i for i, w in enumerate(w for w in dict.fromkeys(cod_w) if w not in slot_of)}
-    layout = [(1, slot_of[w], sizes[w]) if w in slot_of else (0, order[w], 0) for w in cod_w]
+        key = _relabel(node_terms[n], grad_terms[n], w, sizes)
+        groups.setdefault(key, []).append(w)
+    reads: list[Read] = []
+    where: dict[int, tuple[int, int]] = {}
+    batch = len(sizes)  # a wire number no term uses: the batch axis of a group
+    for g, ws in enumerate(groups.values()):
+        nodes = tuple(chosen[w] for w in ws)
+        t, gt = node_terms[nodes[0]], grad_terms[nodes[0]]
+        lead = (batch,) if len(ws) > 1 else ()
+        t_in, g_in, w_out = (*lead, *t), (*lead, *gt), (*lead, ws[0])
+        eq = f"{_sym(t_in)},{_sym(g_in)}->{_sym(w_out)}"
+        shapes = [
+            (len(ws),) * len(lead) + tuple(sizes[v] for v in t),
+            (len(ws),) * len(lead) + tuple(sizes[v] for v in gt),
+        ]
+        reads.append(Read(nodes, expression(eq, shapes), bool(lead)))
+        where.update((w, (g, j)) for j, w in enumerate(ws))
+    # a factor copied to two positions reads the same wire twice
+    layout = [(1, slot_of[w], sizes[w]) if w in slot_of else (0, *where[w]) for w in cod_w]
     return backward, reads, layout, [_size(sizes, t) for t in grad_terms.values()]
+
+
+def _relabel(terms: tuple[int, ...], grads: tuple[int, ...], w: int, sizes: Sequence[int]) -> tuple:
+    """A read's shape with its wires renamed in order of appearance (equal keys: the same
+    einsum on arrays of the same shapes)."""
+    names: dict[int, int] = {}
+    for v in (*terms, *grads, w):
+        names.setdefault(v, len(names))
+    return (
+        tuple(names[v] for v in terms),
+        tuple(names[v] for v in grads),
+        names[w],
+        tuple(sizes[v] for v in terms),
+    )
 
 
 def _arrangement(

@@ -15,6 +15,7 @@ computed from a tracer is stored.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -33,8 +34,8 @@ class Compiled:
 
     diags: tuple[Any, ...]
     forward: tuple[Any, ...]
-    backward: tuple[tuple[tuple[int, Any, tuple[int, ...]], ...], ...]
-    reads: tuple[tuple[int, Any], ...]
+    adjoint: tuple[tuple[int, int, Any, tuple[int, ...]], ...]  # (node, child, fn, others)
+    reads: tuple[tuple[tuple[int, ...], Any, bool], ...]
     arrange: Any
 
 
@@ -60,10 +61,12 @@ def compiled(plan: Plan, lead: Any) -> Compiled:
                 c = Compiled(
                     tuple(prep(o.diag) if o.diag else None for o in plan.operands),
                     tuple(prep(st.expr) for st in plan.steps),
-                    tuple(
-                        tuple((b.child, prep(b.expr), b.others) for b in bw) for bw in plan.backward
+                    tuple(  # the adjoint pass in execution order, flat
+                        (plan.steps[k].node, b.child, prep(b.expr), b.others)
+                        for k in range(len(plan.steps) - 1, -1, -1)
+                        for b in plan.backward[k]
                     ),
-                    tuple((n, prep(e)) for n, e in plan.reads),
+                    tuple((r.nodes, prep(r.expr), r.batched) for r in plan.reads),
                     prep(plan.arrange[0]) if plan.arrange else None,
                 )
                 plan.compiled[backend] = c  # published complete
@@ -97,9 +100,11 @@ def _inputs(
 
 
 def _forward(
-    plan: Plan, c: Compiled, lead: Any, values: list[Any], mode: str
+    plan: Plan, c: Compiled, lead: Any, values: list[Any], mode: str, divided: Any = None
 ) -> tuple[list[Any], Any]:
-    """Every node's value, rescaled by ``mode`` (``"none"``, ``"all"`` or ``"rows"``)."""
+    """Every node's value, rescaled by ``mode`` (``"none"``, ``"all"`` or ``"rows"``);
+    ``divided`` collects ``{step node: log of its divisor}`` (the adjoint pass needs them)."""
+    divided = {} if divided is None else divided
     scale: Any = 0  # an int: exact scales stay exact
     rescale = ops.rescale.dispatch(type(lead))  # one lookup, not one per step
     if mode == "all":
@@ -110,13 +115,16 @@ def _forward(
         values = [ops.rescale_axes(v, plan.scale_axes[i]) for i, v in enumerate(values)]
     values = values + [None] * len(plan.steps)
     if mode == "all" and not plan.maximizing:  # the hot loop of long chains, unadorned
-        for (node, children), fn in zip(plan.links, c.forward, strict=True):
+        for (node, children, check), fn in zip(plan.links, c.forward, strict=True):
             if len(children) == 2:
-                v, s = rescale(fn(values[children[0]], values[children[1]]))
+                v = fn(values[children[0]], values[children[1]])
             else:
-                v, s = rescale(fn(*[values[ch] for ch in children]))
+                v = fn(*[values[ch] for ch in children])
+            if check:
+                v, s = rescale(v)
+                scale = scale + s
+                divided[node] = s  # log of the divisor: 0 unless v left the range
             values[node] = v
-            scale = scale + s
         return values, scale
     for st, fn in zip(plan.steps, c.forward, strict=True):
         v = fn(*[values[ch] for ch in st.children])
@@ -184,33 +192,79 @@ def marginals(
     """``(positive, log_z, [posterior marginal per cod factor])`` by one forward and one
     adjoint pass; ``positive`` says whether the evidence has positive probability."""
     c = compiled(plan, lead)
+    divided: dict[int, Any] = {}
     values, scale = _forward(
-        plan, c, lead, _inputs(plan, c, lead, tables, effects, evidence), "all"
+        plan, c, lead, _inputs(plan, c, lead, tables, effects, evidence), "all", divided
     )
     z = ops.wrap(lead, values[plan.root])
-    grads: list[Any] = [None] * len(values)
-    grads[plan.root] = ops.ones(z, ())
-    rescale = ops.rescale.dispatch(type(lead))
-    for st, backward in zip(reversed(plan.steps), reversed(c.backward), strict=True):
-        g = grads[st.node]
-        for child, fn, others in backward:
-            if len(others) == 1:
-                grads[child] = rescale(fn(g, values[others[0]]))[0]
-            else:
-                grads[child] = rescale(fn(g, *[values[o] for o in others]))[0]
-    normalize = ops.normalize.dispatch(type(lead))
-    # a read sums to Z times its scales: > 0 when Z > 0 (a zero read stays zero, no NaN)
-    reads = [normalize(fn(values[n], grads[n]))[0] for n, fn in c.reads]
+    # gradients of the root with respect to the values as stored (divided where they left
+    # the range): Σ value·gradient is the root's at every node, so the gradients stay in
+    # range; a read that leaves it (a zero or non-finite row while Z > 0) reruns the
+    # adjoint pass with every gradient rescaled, as it always runs under a JAX trace
+    fast = ops.is_concrete(z) and not ops.is_exact(z)
+    reads, ok = _reads(plan, c, lead, values, _adjoint(plan, c, lead, values, divided, not fast))
+    if fast and not ok and bool(np.asarray(ops.positive(z))):
+        reads, ok = _reads(plan, c, lead, values, _adjoint(plan, c, lead, values, divided, True))
     eyes: dict[int, Any] = {}
     out = []
-    for point, i, size in plan.layout:
+    for point, i, j in plan.layout:
         if point:
-            if size not in eyes:
-                eyes[size] = ops.eye(z, size)
-            out.append(eyes[size][evidence[i]])
+            if j not in eyes:
+                eyes[j] = ops.eye(z, j)
+            out.append(eyes[j][evidence[i]])
         else:
-            out.append(reads[i])
+            out.append(reads[i][j])
     return ops.positive(z), scale + ops.log(z), out
+
+
+def _adjoint(
+    plan: Plan, c: Compiled, lead: Any, values: list[Any], divided: dict, scaled: bool
+) -> list[Any]:
+    """Every needed node's gradient with respect to its stored value: a step node divided
+    by ``exp(s)`` passes its gradient on times ``exp(-s)``. With ``scaled`` every gradient
+    is instead divided by its largest entry (a gradient's scale cancels in its read)."""
+    grads: list[Any] = [None] * len(values)
+    grads[plan.root] = ops.ones(ops.wrap(lead, values[plan.root]), ())
+    rescale = ops.rescale.dispatch(type(lead))
+    logs = {} if scaled else {n: s for n, s in divided.items() if s}
+    if any(s < -700 for s in logs.values()):  # exp(-s) would overflow: rescale instead
+        return _adjoint(plan, c, lead, values, divided, True)
+    factor = {n: math.exp(-s) for n, s in logs.items()}
+    for node, child, fn, others in c.adjoint:
+        g = grads[node]
+        if node in factor:
+            g = g * factor[node]
+        if len(others) == 1:
+            g = fn(g, values[others[0]])
+        else:
+            g = fn(g, *[values[o] for o in others])
+        grads[child] = rescale(g)[0] if scaled else g
+    return grads
+
+
+def _reads(
+    plan: Plan, c: Compiled, lead: Any, values: list[Any], grads: list[Any]
+) -> tuple[list[Any], bool]:
+    """The marginals, per read group, and whether every row had a finite positive sum (a
+    read sums to Z times its scales: positive when Z is; a zero row stays zero, no NaN)."""
+    reads: list[Any] = []
+    sums: list[Any] = []
+    for nodes, fn, batched in c.reads:
+        if batched:
+            vs = ops.stack_like(lead, [values[n] for n in nodes], 0)
+            joint = ops.wrap(lead, fn(vs, ops.stack_like(lead, [grads[n] for n in nodes], 0)))
+        else:
+            joint = ops.wrap(lead, fn(values[nodes[0]], grads[nodes[0]]))[None]
+        z = _row_sums(joint, (1,))
+        sums.append(z)
+        reads.append(joint / _safe(z))
+    ok = ops.is_exact(lead) or not ops.is_concrete(lead) or all(_finite_positive(z) for z in sums)
+    return reads, ok
+
+
+def _finite_positive(z: Any) -> bool:
+    v = np.asarray(z, dtype=float)
+    return bool(np.isfinite(v).all() and (v > 0).all())
 
 
 def maximum(

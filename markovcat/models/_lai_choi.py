@@ -225,7 +225,7 @@ def curie_weiss(
     d = _count(d, "curie_weiss", 1)
     if d > 64 or 4**d > config.max_elements:  # the kernel is a 2^d × 2^d table
         raise MemoryLimitError(
-            f"models.curie_weiss: d = {d:,} spins give a {2**min(d, 64):,}-state chain whose "
+            f"models.curie_weiss: d = {d:,} spins give a {2 ** min(d, 64):,}-state chain whose "
             f"kernel is over mc.config.max_elements = {config.max_elements:,}"
         )
     J = coupling or (lambda i, j: 2.0 ** -abs(i - j))
