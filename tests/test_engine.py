@@ -557,3 +557,65 @@ def test_most_probable_under_jit_is_a_clear_error(jax):
     with pytest.raises(mc.BackendError, match="outside jax.jit"):
         jax.jit(best)(jax.numpy.array([0.3, 0.7]))
     assert best(jax.numpy.array([0.3, 0.7])) == pytest.approx(0.7)
+
+
+def test_hundred_thousand_steps_of_evidence():
+    """Issue 12's longest chain: every marginal and log P(evidence) of a 100,000-step HMM
+    against the independent scaled forward–backward (P(obs) is about e^-69,000)."""
+    model, evidence, (init, A, B, obs) = hmm_case(100_000, seed=4)
+    post, loglik = forward_backward(init, A, B, obs)
+    got = mc.posterior_marginals(model, evidence)
+    hidden = np.array([got[2 * t].array for t in range(len(obs))])
+    np.testing.assert_allclose(hidden, post, rtol=1e-8, atol=1e-12)
+    np.testing.assert_allclose(mc.log_evidence(model, evidence), loglik, rtol=1e-11)
+
+
+def _extreme_chain(leave, emit, T=60):
+    """A 3-state chain that starts in state 0, leaves it with probability ``leave`` and
+    emits the observed symbol there with probability ``emit``: posteriors span the whole
+    float64 range."""
+    rng = np.random.default_rng(7)
+    A = rng.dirichlet(np.ones(3), size=3)
+    A[0] = [1 - 2 * leave, leave, leave]
+    B = np.empty((3, 2))
+    B[:, 1] = [emit, 0.5, 0.3]
+    B[:, 0] = 1 - B[:, 1]
+    init = np.array([1.0, 0.0, 0.0])
+    H, O = mc.Obj("H", 3), mc.Obj("O", 2)
+    kernels = (mc.state(H, init), mc.kernel(H, H, A), mc.kernel(H, O, B))
+    return kernels, (init, A, B, np.ones(T, dtype=int)), {2 * t + 1: 1 for t in range(T)}
+
+
+@pytest.mark.parametrize("scaled", [False, True])
+def test_both_adjoint_passes_agree(scaled):
+    """The adjoint pass with respect to stored values (the default) and the one that
+    rescales every gradient (its fallback) give the forward–backward marginals."""
+    from markovcat._engine import _run
+
+    kernels, (init, A, B, obs), evidence = _extreme_chain(1e-60, 1e-30)
+    model = hidden_markov_model(*kernels, len(obs))
+    net, p = _engine.prepare(model, _engine.Query(observed=tuple(evidence), marginals=True))
+    assert p.unscaled  # the chain has steps that keep the total: those skip the check
+    tables, vectors = _engine._arrays(net, p, (), None)
+    lead, values = tables[0], list(evidence.values())
+    c = _run.compiled(p, lead)
+    divided: dict = {}
+    inputs = _run._inputs(p, c, lead, tables, vectors, values)
+    vals, _ = _run._forward(p, c, lead, inputs, "all", divided)
+    reads, ok = _run._reads(p, c, lead, vals, _run._adjoint(p, c, lead, vals, divided, scaled))
+    assert ok
+    post, _ = forward_backward(init, A, B, obs)
+    mine = np.array([np.asarray(reads[g][j]) for k, g, j in p.layout if k == 0])
+    np.testing.assert_allclose(mine, post, rtol=1e-9, atol=1e-300)
+
+
+def test_marginals_across_the_whole_float_range_match_exact_arithmetic():
+    """Leaving state 0 costs 1e-300 and staying there 1e-200 per step: the marginals
+    match exact rational arithmetic (entries below 1e-250 may round to 0)."""
+    kernels, _, evidence = _extreme_chain(1e-300, 1e-200)
+    T = len(evidence)
+    got = mc.posterior_marginals(hidden_markov_model(*kernels, T), evidence)[::2]
+    exact = hidden_markov_model(*(k.to("sympy") for k in kernels), T)
+    want = mc.posterior_marginals(exact, evidence)[::2]
+    for g, w in zip(got, want, strict=True):
+        np.testing.assert_allclose(g.array, w.to("numpy").array, rtol=1e-12, atol=1e-250)

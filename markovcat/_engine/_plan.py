@@ -202,7 +202,7 @@ def _build(wiring: tuple, q: Query) -> Plan:
     for i, k in enumerate(kept):
         add("leaf", i, indices[k])
         dom, cod = indices[k][: n_dom[k]], indices[k][n_dom[k] :]
-        if cod and len(set(cod)) == len(cod) and not set(cod) & (set(slot_of) | set(dom)):
+        if cod and len(set(cod)) == len(cod) and not any(w in slot_of or w in dom for w in cod):
             stochastic[len(terms) - 1] = set(cod)
     for e, w in enumerate(effect_w):
         add("effect", e, (w,))

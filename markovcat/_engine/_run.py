@@ -220,11 +220,15 @@ def marginals(
 def _adjoint(
     plan: Plan, c: Compiled, lead: Any, values: list[Any], divided: dict, scaled: bool
 ) -> list[Any]:
-    """Every needed node's gradient with respect to its stored value: a step node divided
-    by ``exp(s)`` passes its gradient on times ``exp(-s)``. With ``scaled`` every gradient
-    is instead divided by its largest entry (a gradient's scale cancels in its read)."""
+    """Every needed node's gradient of root / root with respect to its stored value: a
+    step node divided by ``exp(s)`` passes its gradient on times ``exp(-s)``. With
+    ``scaled`` every gradient is instead divided by its largest entry (a gradient's scale
+    cancels in its read)."""
     grads: list[Any] = [None] * len(values)
-    grads[plan.root] = ops.ones(ops.wrap(lead, values[plan.root]), ())
+    z = ops.wrap(lead, values[plan.root])
+    # the gradient of root / z: then Σ value·gradient is 1 at every node, and a gradient
+    # entry is its joint probability over the value's entry, as well held as float allows
+    grads[plan.root] = ops.ones(z, ()) if scaled else ops.ones(z, ()) / _safe(z)
     rescale = ops.rescale.dispatch(type(lead))
     logs = {} if scaled else {n: s for n, s in divided.items() if s}
     if any(s < -700 for s in logs.values()):  # exp(-s) would overflow: rescale instead
