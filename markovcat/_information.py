@@ -112,9 +112,10 @@ def entropy(
         raise InformationError(f"mc.entropy: expected route in {ROUTES}, given {route!r}")
     A, X = f.dom, f.cod
     auto = route == "auto"
-    if auto:
+    if auto:  # a divergence's own equal contraction, else the definition where it is small
+        own = _has_contraction(divergence, prior is not None)
         small = A.size * X.size * X.size <= DEFINITION_LIMIT
-        route = "definition" if small else "contraction"
+        route = "definition" if small and not own else "contraction"
     if route == "definition":
         value = divergence(f >> copy(X), copy(A) >> (f @ f), prior=prior, base=base)
         if not (auto and _underflowed(value)):
@@ -131,6 +132,13 @@ def entropy(
         t, w = tables(f, prior)
         value = divergence.copy_joint(t, w)
     return finish(value, base)
+
+
+def _has_contraction(divergence: Divergence, joint: bool) -> bool:
+    """Whether the divergence overrides the copy contraction the query needs (the defaults
+    build the ``X ⊗ X`` joints, as the definition does)."""
+    name = "copy_joint" if joint else "copy_rows"
+    return getattr(type(divergence), name) is not getattr(Divergence, name)
 
 
 def _underflowed(value: Any) -> bool:

@@ -149,11 +149,17 @@ KEEP = -2
 
 
 def _elimination(
-    terms: list[tuple[int, ...]], summed: list[int], maxed: list[int], sizes: Sequence[int]
+    terms: list[tuple[int, ...]],
+    summed: list[int],
+    maxed: list[int],
+    sizes: Sequence[int],
+    rank: dict[int, int] | None = None,
 ) -> list:
     """Variable elimination: summed wires first, then maximised ones, each phase in greedy
-    min-size order. A bucket of several tables is multiplied pairwise, smallest first
-    (each product is rescaled by the executor), and its last product eliminates the wire."""
+    min-size order (or in the fixed order ``rank``, a structure's elimination order reused
+    across evidence patterns, as a junction tree is). A bucket of several tables is
+    multiplied pairwise, smallest first (each product is rescaled by the executor), and
+    its last product eliminates the wire."""
     factors: dict[int, tuple[int, ...]] = dict(enumerate(terms))
     holders: dict[int, set[int]] = {}
     for n, t in factors.items():
@@ -184,6 +190,8 @@ def _elimination(
         todo = set(phase)
 
         def cost(w: int) -> int:
+            if rank is not None:  # static: never stale
+                return rank.get(w, len(rank) + w)
             return _size(sizes, _union(factors, sorted(holders[w])))
 
         heap = [(cost(w), w) for w in phase]
@@ -216,6 +224,14 @@ def _elimination(
     return ssa
 
 
+def elimination_rank(terms: list[tuple[int, ...]], sizes: Sequence[int]) -> dict[int, int]:
+    """A structure's elimination order: greedy min-size elimination of every wire of its
+    tables, as ``{wire: position}`` (what a junction tree's triangulation fixes once)."""
+    every = list(dict.fromkeys(w for t in terms for w in t))
+    ssa = _elimination(terms, every, [], sizes)
+    return {wire: k for k, wire in enumerate(w for _, w in ssa if w >= 0)}
+
+
 def _steps(
     terms: list[tuple[int, ...]], ssa: list, out: tuple[int, ...], sizes, maxed: set[int]
 ) -> tuple[list[Step], list[tuple[int, ...]]]:
@@ -244,16 +260,23 @@ def best_order(
     out: tuple[int, ...],
     sizes: Sequence[int],
     maxed: tuple[int, ...] | None,
+    rank: dict[int, int] | None = None,
 ) -> tuple[list[Step], list[tuple[int, ...]]]:
     """The steps of the cheapest order found: variable elimination for max-product over
-    ``maxed``; otherwise the cheaper of opt_einsum's order and variable elimination, and a
-    seeded random-greedy search where both are expensive on a small network."""
+    ``maxed``; with ``rank``, variable elimination in that fixed order; otherwise the
+    cheaper of opt_einsum's order and variable elimination, and a seeded random-greedy
+    search where both are expensive on a small network."""
     every = list(dict.fromkeys(w for t in terms for w in t))
     if maxed is not None:
-        summed = [w for w in every if w not in set(maxed)]
+        skip = set(maxed)
+        summed = [w for w in every if w not in skip]
         return _steps(
             terms, _elimination(terms, summed, list(maxed), sizes), out, sizes, set(maxed)
         )
+    if rank is not None:  # a large structure: its elimination order, no search
+        free = set(out)
+        ssa = _elimination(terms, [w for w in every if w not in free], [], sizes, rank)
+        return _steps(terms, ssa, out, sizes, set())
     candidates = []
     if len(terms) <= LARGE or len(terms) <= 2:  # beyond, elimination alone (linear, and it
         candidates.append([(ids, -1) for ids in _order(terms, out, sizes, False)])  # wins)

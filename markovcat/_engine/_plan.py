@@ -36,7 +36,17 @@ from dataclasses import dataclass, field
 import opt_einsum as oe
 
 from ._einsum import Einsum, expression
-from ._order import Step, _cost, _size, _sym, best_order
+from ._order import (
+    Step,
+    _cost,
+    _elimination,
+    _order,
+    _path_cost,
+    _size,
+    _sym,
+    best_order,
+    elimination_rank,
+)
 
 NORMALIZE = ("none", "all", "rows")
 
@@ -149,6 +159,36 @@ def clear_cache() -> None:
     """Forget every plan (tests that change planner knobs call this)."""
     with _LOCK:
         _CACHE.clear()
+        _RANKS.clear()
+
+
+#: Networks with more kernels than this order every sum-product query by one elimination
+#: order of the whole structure, computed once (new evidence patterns skip the search).
+REUSE = 300
+
+#: How much costlier than a search (on the whole network) a reused order may be.
+REUSE_SLACK = 1.25
+
+_RANKS: dict[tuple, dict[int, int] | None] = {}
+
+
+def _rank(wiring: tuple) -> dict[int, int] | None:
+    """The elimination order of a structure, or ``None`` where searching per query pays:
+    the order is kept if on the whole network it costs at most ``REUSE_SLACK`` times
+    opt_einsum's greedy order (cached; called under the plan lock)."""
+    if wiring in _RANKS:
+        return _RANKS[wiring]
+    indices, _, _, _, sizes = wiring
+    terms = [tuple(dict.fromkeys(idx)) for idx in indices]
+    rank = elimination_rank(terms, sizes)
+    every = list(rank)
+    fixed = _path_cost(terms, _elimination(terms, every, [], sizes, rank), (), sizes)
+    greedy = _path_cost(terms, [(ids, -1) for ids in _order(terms, (), sizes, False)], (), sizes)
+    found = rank if fixed[0] <= REUSE_SLACK * greedy[0] else None
+    if len(_RANKS) >= 64:
+        _RANKS.pop(next(iter(_RANKS)))
+    _RANKS[wiring] = found
+    return found
 
 
 def _build(wiring: tuple, q: Query) -> Plan:
@@ -211,9 +251,10 @@ def _build(wiring: tuple, q: Query) -> Plan:
         if w not in touched:
             operands.append(Operand("ones", sizes[w], (), None))
             terms.append((w,))
-    # 3. order the contraction
+    # 3. order the contraction (a large structure's order is computed once and reused)
+    rank = _rank(wiring) if len(indices) > REUSE and q.maximize is None else None
     steps, node_terms = best_order(
-        terms, free_out, sizes, maxed if q.maximize is not None else None
+        terms, free_out, sizes, maxed if q.maximize is not None else None, rank
     )
     root = len(node_terms) - 1 if node_terms else -1
     unscaled = () if q.maximize is not None else _preserving(steps, node_terms, stochastic, sizes)
