@@ -619,3 +619,31 @@ def test_marginals_across_the_whole_float_range_match_exact_arithmetic():
     want = mc.posterior_marginals(exact, evidence)[::2]
     for g, w in zip(got, want, strict=True):
         np.testing.assert_allclose(g.array, w.to("numpy").array, rtol=1e-12, atol=1e-250)
+
+
+def test_large_structures_reuse_one_elimination_order_across_evidence_patterns(monkeypatch):
+    """Above REUSE kernels the structure's elimination order is computed once; every
+    evidence pattern then gets the same answers as a per-pattern search, and the plan of a
+    pattern does not depend on which patterns came before."""
+    from markovcat._engine import _plan
+
+    model, evidence, _ = hmm_case(200, seed=5, n=3, m=2)
+    assert len(mc.network(model).leaves) > _plan.REUSE
+    patterns = [dict(list(evidence.items())[k::3]) for k in range(3)]
+    _engine.clear_cache()
+    reused = [mc.posterior_marginals(model, ev) for ev in patterns]
+    assert len(_plan._RANKS) == 1 and next(iter(_plan._RANKS.values())) is not None
+    late = _engine.prepare(model, _engine.Query(observed=tuple(patterns[2]), marginals=True))[1]
+    _engine.clear_cache()
+    model.__dict__.pop("_plans", None)
+    fresh = _engine.prepare(model, _engine.Query(observed=tuple(patterns[2]), marginals=True))[1]
+    assert [st.expr for st in late.steps] == [st.expr for st in fresh.steps]
+    monkeypatch.setattr(_plan, "REUSE", 10**9)  # search every pattern instead
+    _engine.clear_cache()
+    model.__dict__.pop("_plans", None)
+    for ev, got in zip(patterns, reused, strict=True):
+        want = mc.posterior_marginals(model, ev)
+        for g, w in zip(got, want, strict=True):
+            np.testing.assert_allclose(g.array, w.array, rtol=1e-10, atol=1e-14)
+    _engine.clear_cache()
+    model.__dict__.pop("_plans", None)
