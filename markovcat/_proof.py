@@ -75,17 +75,60 @@ _ALIASES = {
 
 SEMANTIC = "semantic"
 
+#: Which counts of structural generators (copies, deletes, swaps) a structural axiom may
+#: change: ``"="`` unchanged, ``"≠"`` changed, ``"*"`` either; ``"copy=delete"`` asks for
+#: equal nonzero changes (counit: a copy and a delete go together).
+_CHANGES: dict[str, dict[str, str]] = {
+    "associativity": {"copy": "=", "delete": "=", "swap": "="},
+    "unit": {"copy": "=", "delete": "=", "swap": "="},
+    "interchange": {"copy": "=", "delete": "=", "swap": "="},
+    "coassociativity": {"copy": "=", "delete": "=", "swap": "="},
+    "symmetry": {"copy": "=", "delete": "=", "swap": "*"},
+    "naturality of swap": {"copy": "=", "delete": "=", "swap": "*"},
+    "cocommutativity": {"copy": "=", "delete": "=", "swap": "≠"},
+    "counit": {"copy": "copy=delete", "delete": "*", "swap": "*"},
+    "copy of products": {"copy": "≠", "delete": "=", "swap": "*"},
+    "delete of products": {"copy": "=", "delete": "≠", "swap": "="},
+}
+_KIND = {Copy: "copy", Delete: "delete", Swap: "swap"}
 
-def _generators(d: Diagram) -> Counter[Any]:
-    out: Counter[Any] = Counter()
+
+def _generators(d: Diagram) -> tuple[Counter[Any], Counter[str]]:
+    """The boxes of the term, and how many copies, deletes and swaps it has."""
+    boxes: Counter[Any] = Counter()
+    wiring: Counter[str] = Counter()
     stack = [d]
     while stack:
         t = stack.pop()
         if isinstance(t, (Seq, Par)):
             stack.extend(t.parts)
+        elif type(t) in _KIND:
+            wiring[_KIND[type(t)]] += 1
         elif not isinstance(t, (Identity, Copy, Delete, Swap)):
-            out[t] += 1
-    return out
+            boxes[t] += 1
+    return boxes, wiring
+
+
+def _wrong_axiom(rule: str, before: Counter[str], after: Counter[str]) -> str | None:
+    """Why a structural step is not an instance of ``rule`` by its copies, deletes and
+    swaps (a coassociativity step credited to cocommutativity, say), or None."""
+    delta = {k: after[k] - before[k] for k in ("copy", "delete", "swap")}
+    for kind, want in _CHANGES.get(rule, {}).items():
+        d = delta[kind]
+        ok = {
+            "=": d == 0,
+            "≠": d != 0,
+            "*": True,
+            "copy=delete": d != 0 and d == delta["delete"],
+        }[want]
+        if not ok:
+            said = {k: f"{v:+d}" for k, v in delta.items()}
+            return (
+                f"the step holds in the free Markov category, but not by {rule}: it changes "
+                f"copies {said['copy']}, deletes {said['delete']}, swaps {said['swap']}, "
+                f"which {rule} does not; name the axiom it uses (or 'markov' for any)"
+            )
+    return None
 
 
 @dataclass(frozen=True)
@@ -342,7 +385,7 @@ def _check_step(prev: Diagram, s: Step) -> str | None:
         )
         return f"the two sides are not equal in the free Markov category: {detail}"
     kind = AXIOMS[s.rule]
-    before, after = _generators(prev), _generators(s.rhs)
+    (before, wires_before), (after, wires_after) = _generators(prev), _generators(s.rhs)
     if kind == "structural" and before != after:
         gone = sorted(format(g) for g in (before - after) + (after - before))
         return (
@@ -353,6 +396,8 @@ def _check_step(prev: Diagram, s: Step) -> str | None:
         return (
             "naturality of delete removes a box whose outputs are deleted, but no box was removed"
         )
+    if kind == "structural":
+        return _wrong_axiom(s.rule, wires_before, wires_after)
     return None
 
 
