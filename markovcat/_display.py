@@ -8,6 +8,7 @@ import numpy as np
 
 from ._diagram import Box
 from ._interpret import _has_box
+from ._kernel import Kernel
 from ._seam import provide
 from .backends import ops
 
@@ -24,13 +25,16 @@ def _label(outcome: object) -> str:
     return str(outcome)
 
 
-def kernel_html(d, max_rows: int = 64, max_cols: int = 32) -> str:
-    """A kernel as an HTML table: rows are inputs, columns outputs.
+def kernel_html(d, max_rows: int = 64, max_cols: int = 32) -> str | None:
+    """A kernel as an HTML table: rows are inputs, columns outputs (``None`` for other
+    diagrams, so that Jupyter shows their drawing instead).
 
     >>> import markovcat as mc
     >>> "<table" in mc.state(mc.Bool, [0.5, 0.5])._repr_html_()
     True
     """
+    if not isinstance(d, Kernel):  # a composite shows its drawing (``_repr_svg_``)
+        return None
     if isinstance(d, Box) or _has_box(d):
         return f"<code>{html.escape(str(d))} : {html.escape(str(d.dom))} → {html.escape(str(d.cod))}</code>"
     m = d.matrix

@@ -159,7 +159,7 @@ class Diagram:
         """The string diagram as a TikZ picture."""
         return meaning("tikz")(self, direction)
 
-    def _repr_html_(self) -> str:
+    def _repr_html_(self) -> str | None:
         return meaning("html")(self)
 
     def _repr_svg_(self) -> str | None:

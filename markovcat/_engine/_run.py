@@ -197,13 +197,13 @@ def marginals(
         plan, c, lead, _inputs(plan, c, lead, tables, effects, evidence), "all", divided
     )
     z = ops.wrap(lead, values[plan.root])
-    # gradients of the root with respect to the values as stored (divided where they left
-    # the range): Σ value·gradient is the root's at every node, so the gradients stay in
-    # range; a read that leaves it (a zero or non-finite row while Z > 0) reruns the
-    # adjoint pass with every gradient rescaled, as it always runs under a JAX trace
-    fast = ops.is_concrete(z) and not ops.is_exact(z)
-    reads, ok = _reads(plan, c, lead, values, _adjoint(plan, c, lead, values, divided, not fast))
-    if fast and not ok and bool(np.asarray(ops.positive(z))):
+    # gradients of root / Z with respect to the values as stored (divided where they left
+    # the range): Σ value·gradient is 1 at every node, so the gradients stay in range; a
+    # read that leaves it (a zero or non-finite row while Z > 0) reruns the adjoint pass
+    # with every gradient rescaled (not possible under a JAX trace, where every value is
+    # divided by its maximum and a gradient entry is at most 1 over a normal float)
+    reads, ok = _reads(plan, c, lead, values, _adjoint(plan, c, lead, values, divided, False))
+    if not ok and bool(np.asarray(ops.positive(z))):
         reads, ok = _reads(plan, c, lead, values, _adjoint(plan, c, lead, values, divided, True))
     eyes: dict[int, Any] = {}
     out = []
@@ -230,10 +230,16 @@ def _adjoint(
     # entry is its joint probability over the value's entry, as well held as float allows
     grads[plan.root] = ops.ones(z, ()) if scaled else ops.ones(z, ()) / _safe(z)
     rescale = ops.rescale.dispatch(type(lead))
-    logs = {} if scaled else {n: s for n, s in divided.items() if s}
-    if any(s < -700 for s in logs.values()):  # exp(-s) would overflow: rescale instead
-        return _adjoint(plan, c, lead, values, divided, True)
-    factor = {n: math.exp(-s) for n, s in logs.items()}
+    factor: dict[int, Any] = {}
+    if scaled:
+        pass
+    elif ops.is_concrete(z):
+        logs = {n: s for n, s in divided.items() if s}
+        if any(s < -700 for s in logs.values()):  # exp(-s) would overflow: rescale instead
+            return _adjoint(plan, c, lead, values, divided, True)
+        factor = {n: math.exp(-s) for n, s in logs.items()}
+    else:  # traced (JAX divides every checked value by its maximum, a normal float)
+        factor = {n: ops.exp(-s) for n, s in divided.items()}
     for node, child, fn, others in c.adjoint:
         g = grads[node]
         if node in factor:
