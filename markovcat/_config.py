@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import math
 import numbers
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, fields
 from typing import Any
 
 from ._errors import InvalidArgumentError
@@ -38,6 +40,32 @@ class Config:
 
     row_atol: float = 1e-5
     max_elements: int = 2**27
+
+    @contextmanager
+    def override(self, **settings: Any) -> Iterator[Config]:
+        """Change settings inside a ``with`` block only (global: every thread sees them).
+
+        >>> import markovcat as mc
+        >>> with mc.config.override(max_elements=1000):
+        ...     mc.config.max_elements
+        1000
+        >>> mc.config.max_elements
+        134217728
+        """
+        unknown = sorted(set(settings) - {f.name for f in fields(self)})
+        if unknown:
+            raise InvalidArgumentError(
+                f"mc.config.override: unknown setting(s) {unknown}; expected some of "
+                f"{[f.name for f in fields(self)]}"
+            )
+        old = {k: getattr(self, k) for k in settings}
+        try:
+            for k, v in settings.items():
+                setattr(self, k, v)
+            yield self
+        finally:
+            for k, v in old.items():
+                setattr(self, k, v)
 
 
 config = Config()

@@ -475,10 +475,16 @@ def test_the_guard_covers_the_adjoint_and_max_product_passes(monkeypatch):
         + [mc.kernel(X, mc.Obj(f"B{i}", 8), np.ones((8, 8)) / 8) for i in range(3)]
     )
     monkeypatch.setattr(mc.config, "max_elements", 7)
+    with pytest.raises(mc.MemoryLimitError):  # max-product is never sliced
+        mc.most_probable(net)
+    # sum-product passes are sliced (here on every wire, 8**4 slices) and still right
+    assert all(np.allclose(m.array, 1 / 8) for m in mc.posterior_marginals(net, {}))
+    assert np.isclose(mc.log_evidence(net, {1: 0}), math.log(1 / 8))
+    monkeypatch.setattr(_engine._slice, "MAX_SLICES", 1)  # no slicing: refused up front
+    _engine.clear_cache()
     for query in (
-        lambda: mc.posterior_marginals(net, {}),
-        lambda: mc.most_probable(net),
-        lambda: mc.log_evidence(net, {1: 0}),
+        lambda: mc.posterior_marginals(net, {2: 1}),
+        lambda: mc.log_evidence(net, {1: 1}),
     ):
         with pytest.raises(mc.MemoryLimitError):
             query()

@@ -29,7 +29,7 @@ from .._config import config
 from .._diagram import Diagram, describe
 from .._errors import MemoryLimitError
 from ..backends import ops
-from . import _run
+from . import _run, _slice
 from ._network import Network, network
 from ._order import LARGE
 from ._plan import _LOCK, Plan, Query, clear_cache, plan
@@ -37,21 +37,53 @@ from ._plan import _LOCK, Plan, Query, clear_cache, plan
 
 def prepare(d: Diagram, query: Query) -> tuple[Network, Plan]:
     """The network of ``d`` and the plan of ``query`` on it, memory-checked before any
-    table is touched (the limit is read on every call: it may change)."""
+    table is touched (the limit is read on every call: it may change). A plan over the
+    limit is a :class:`MemoryLimitError`; :func:`run` and :func:`all_marginals` slice
+    such plans first (:func:`_sliced`)."""
     net = network(d)
     known = d.__dict__.setdefault("_plans", {})  # skips hashing the wiring on repeat queries
     p = known.get(query)
     if p is None:
         p = known[query] = plan(net.wiring, query)
     if p.largest > config.max_elements:
-        raise MemoryLimitError(
-            f"this query on {describe(d)} : {describe(d.dom)} → {describe(d.cod)} would "
-            f"allocate a tensor of {_count(p.largest)} entries (about "
-            f"{p.largest * 8 / 2**30:.3g} GiB as float64), over mc.config.max_elements = "
-            f"{config.max_elements:,}; query fewer factors (a marginal instead of the joint), "
-            "observe fewer, or raise the limit"
-        )
+        raise _too_large(d, p, ())
     return net, p
+
+
+def _too_large(d: Diagram, p: Plan, cut: tuple[int, ...], why: str = "") -> MemoryLimitError:
+    sliced = f" even sliced over {len(cut)} wire(s)" if cut else ""
+    return MemoryLimitError(
+        f"this query on {describe(d)} : {describe(d.dom)} → {describe(d.cod)} would "
+        f"allocate a tensor of {_count(p.largest)} entries (about "
+        f"{p.largest * 8 / 2**30:.3g} GiB as float64){sliced}, over mc.config.max_elements = "
+        f"{config.max_elements:,}{why}; query fewer factors (a marginal instead of the joint), "
+        "observe fewer, or raise the limit"
+    )
+
+
+def _sliced(d: Diagram, query: Query) -> tuple[Network, Plan, tuple[int, ...]]:
+    """Like :func:`prepare`, but a plan over the limit is sliced where its query allows:
+    ``(network, plan of one slice, sliced wires)``."""
+    try:
+        net, p = prepare(d, query)
+        return net, p, ()
+    except MemoryLimitError:
+        if not _slice.sliceable(query):
+            raise
+    net = network(d)
+    with _LOCK:
+        cut = _slice.choose(net.wiring, query, config.max_elements)
+    p = plan(net.wiring, _slice.sliced_query(query, cut))
+    if p.largest > config.max_elements:
+        raise _too_large(d, p, cut)
+    return net, p, cut
+
+
+def _check_sliceable(d: Diagram, p: Plan, cut: tuple[int, ...], lead: Any) -> None:
+    if cut and (ops.is_exact(lead) or not ops.is_concrete(lead)):
+        raise _too_large(
+            d, p, (), " (sliced contraction needs concrete float tables: not exact, not traced)"
+        )
 
 
 def _count(n: int) -> str:
@@ -119,26 +151,36 @@ def run(
 ) -> tuple[Any, Any]:
     """``(table, log_scale)`` of ``query`` on ``d``: the output is ``table · exp(log_scale)``
     (normalised queries return the normalised table and the log of the total)."""
-    net, p = prepare(d, query)
+    net, p, cut = _sliced(d, query)
     tables, vectors = _arrays(net, p, effects, backend)
     lead = _lead(net, tables, vectors, backend)
     if p.root < 0:  # nothing to contract: the unit, or points only
         table = ops.ones(lead, tuple(net.sizes[w] for w in p.out_wires))
         log_one = ops.log(ops.ones(lead, ()))  # log 1 = 0 on the query's backend
         return _run._arrange(p, _run.compiled(p, lead), table, list(evidence)), log_one
-    return _jitted(p, "contraction", lead)(lead, tables, vectors, list(evidence))
+    fn = _jitted(p, "contraction", lead)
+    if not cut:
+        return fn(lead, tables, vectors, list(evidence))
+    _check_sliceable(d, p, cut, lead)
+    parts = [fn(lead, tables, vectors, [*evidence, *s]) for s in _slice.outcomes(net.sizes, cut)]
+    return _slice.add_tables(parts, query.normalize)
 
 
 def all_marginals(
     d: Diagram, query: Query, *, evidence: Sequence[int] = ()
 ) -> tuple[Any, Any, list[Any]]:
     """``(positive, log_z, marginals)``: every codomain factor's posterior marginal."""
-    net, p = prepare(d, query)
+    net, p, cut = _sliced(d, query)
     tables, vectors = _arrays(net, p, (), None)
     lead = _lead(net, tables, vectors, None)
-    if p.root < 0:  # every factor observed
+    if p.root < 0 and not cut:  # every factor observed
         return True, 0.0, [ops.eye(lead, n)[evidence[i]] for _, i, n in p.layout]
-    return _jitted(p, "marginals", lead)(lead, tables, vectors, list(evidence))
+    fn = _jitted(p, "marginals", lead)
+    if not cut:
+        return fn(lead, tables, vectors, list(evidence))
+    _check_sliceable(d, p, cut, lead)
+    parts = [fn(lead, tables, vectors, [*evidence, *s]) for s in _slice.outcomes(net.sizes, cut)]
+    return _slice.add_marginals(parts)
 
 
 def argmax(d: Diagram, query: Query, *, evidence: Sequence[int] = ()) -> tuple[dict, Any]:

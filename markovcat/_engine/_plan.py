@@ -64,6 +64,8 @@ class Query:
     pass. ``maximize``: positions maximised (max-product, traced back to an argmax); every
     other free wire is summed first. ``prune``: drop kernels whose outputs are all deleted
     (exact for stochastic tables; off, ``f >> delete`` shows the rows' sums as they are).
+    ``sliced``: wires (not positions) fixed like observed ones, with the evidence slots
+    after ``observed``'s (one slice of a sliced contraction, ``_slice``).
     """
 
     keep: tuple[int, ...] = ()
@@ -74,6 +76,7 @@ class Query:
     marginals: bool = False
     maximize: tuple[int, ...] | None = None
     prune: bool = True
+    sliced: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -198,6 +201,8 @@ def _build(wiring: tuple, q: Query) -> Plan:
     slot_of: dict[int, int] = {}
     for slot, p in enumerate(q.observed):
         slot_of.setdefault(cod_w[p], slot)
+    for k, w in enumerate(q.sliced):
+        slot_of.setdefault(w, len(q.observed) + k)
     effect_w = [cod_w[p] for p in q.effects]
     # the output: domain wires, then the kept factors (points where observed)
     spec: list[tuple] = [("wire", w) for w in dom_w]
