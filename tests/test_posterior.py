@@ -234,13 +234,17 @@ def test_memory_guard_fails_before_allocating(monkeypatch):
         ]
     )
     monkeypatch.setattr(mc.config, "max_elements", 100)
+    # max-product is not sliced: refused, naming the size, before allocating
     with pytest.raises(mc.MemoryLimitError, match=r"512 entries.*max_elements = 100"):
-        mc.posterior_marginals(net, {})
+        mc.most_probable(net)
+    sliced = [m.array for m in mc.posterior_marginals(net, {})]  # sum-product: sliced
     monkeypatch.setattr(mc.config, "max_elements", 1000)
-    assert len(mc.posterior_marginals(net, {})) == 3
+    assert len(mc.most_probable(net)[0]) == 3
+    whole = [m.array for m in mc.posterior_marginals(net, {})]
+    np.testing.assert_allclose(np.array(sliced), np.array(whole), rtol=1e-12)
     monkeypatch.setattr(mc.config, "max_elements", 100)  # the cached plan is checked again
     with pytest.raises(mc.MemoryLimitError):
-        mc.posterior_marginals(net, {})
+        mc.most_probable(net)
 
 
 @settings(max_examples=10)

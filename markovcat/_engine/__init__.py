@@ -71,8 +71,12 @@ def _sliced(d: Diagram, query: Query) -> tuple[Network, Plan, tuple[int, ...]]:
         if not _slice.sliceable(query):
             raise
     net = network(d)
-    with _LOCK:
-        cut = _slice.choose(net.wiring, query, config.max_elements)
+    known = d.__dict__.setdefault("_plans", {})
+    key = ("sliced", query, config.max_elements)
+    cut = known.get(key)
+    if cut is None:
+        with _LOCK:
+            cut = known[key] = _slice.choose(net.wiring, query, config.max_elements)
     p = plan(net.wiring, _slice.sliced_query(query, cut))
     if p.largest > config.max_elements:
         raise _too_large(d, p, cut)

@@ -224,12 +224,19 @@ def _elimination(
     return ssa
 
 
-def elimination_rank(terms: list[tuple[int, ...]], sizes: Sequence[int]) -> dict[int, int]:
-    """A structure's elimination order: greedy min-size elimination of every wire of its
-    tables, as ``{wire: position}`` (what a junction tree's triangulation fixes once)."""
+def elimination_rank(
+    terms: list[tuple[int, ...]], sizes: Sequence[int], slack: float
+) -> dict[int, int] | None:
+    """A structure's elimination order, ``{wire: position}`` by greedy min-size elimination
+    of every wire of its tables (what a junction tree's triangulation fixes once), or
+    ``None`` where it costs more than ``slack`` times opt_einsum's greedy order on the
+    whole network (searching per query pays there)."""
     every = list(dict.fromkeys(w for t in terms for w in t))
     ssa = _elimination(terms, every, [], sizes)
-    return {wire: k for k, wire in enumerate(w for _, w in ssa if w >= 0)}
+    rank = {wire: k for k, wire in enumerate(w for _, w in ssa if w >= 0)}
+    fixed = _path_cost(terms, ssa, (), sizes)
+    greedy = _path_cost(terms, [(ids, -1) for ids in _order(terms, (), sizes, False)], (), sizes)
+    return rank if fixed[0] <= slack * greedy[0] else None
 
 
 def _steps(

@@ -36,17 +36,7 @@ from dataclasses import dataclass, field
 import opt_einsum as oe
 
 from ._einsum import Einsum, expression
-from ._order import (
-    Step,
-    _cost,
-    _elimination,
-    _order,
-    _path_cost,
-    _size,
-    _sym,
-    best_order,
-    elimination_rank,
-)
+from ._order import Step, _cost, _size, _sym, best_order, elimination_rank
 
 NORMALIZE = ("none", "all", "rows")
 
@@ -176,22 +166,15 @@ _RANKS: dict[tuple, dict[int, int] | None] = {}
 
 
 def _rank(wiring: tuple) -> dict[int, int] | None:
-    """The elimination order of a structure, or ``None`` where searching per query pays:
-    the order is kept if on the whole network it costs at most ``REUSE_SLACK`` times
-    opt_einsum's greedy order (cached; called under the plan lock)."""
-    if wiring in _RANKS:
-        return _RANKS[wiring]
-    indices, _, _, _, sizes = wiring
-    terms = [tuple(dict.fromkeys(idx)) for idx in indices]
-    rank = elimination_rank(terms, sizes)
-    every = list(rank)
-    fixed = _path_cost(terms, _elimination(terms, every, [], sizes, rank), (), sizes)
-    greedy = _path_cost(terms, [(ids, -1) for ids in _order(terms, (), sizes, False)], (), sizes)
-    found = rank if fixed[0] <= REUSE_SLACK * greedy[0] else None
-    if len(_RANKS) >= 64:
-        _RANKS.pop(next(iter(_RANKS)))
-    _RANKS[wiring] = found
-    return found
+    """The structure's reusable elimination order, or ``None`` where searching per query
+    pays (cached; called under the plan lock)."""
+    if wiring not in _RANKS:
+        indices, _, _, _, sizes = wiring
+        terms = [tuple(dict.fromkeys(idx)) for idx in indices]
+        if len(_RANKS) >= 64:
+            _RANKS.pop(next(iter(_RANKS)))
+        _RANKS[wiring] = elimination_rank(terms, sizes, REUSE_SLACK)
+    return _RANKS[wiring]
 
 
 def _build(wiring: tuple, q: Query) -> Plan:

@@ -220,10 +220,10 @@ def marginals(
 def _adjoint(
     plan: Plan, c: Compiled, lead: Any, values: list[Any], divided: dict, scaled: bool
 ) -> list[Any]:
-    """Every needed node's gradient of root / root with respect to its stored value: a
-    step node divided by ``exp(s)`` passes its gradient on times ``exp(-s)``. With
-    ``scaled`` every gradient is instead divided by its largest entry (a gradient's scale
-    cancels in its read)."""
+    """Every needed node's gradient of root / Z with respect to its stored value: a step
+    node divided by ``exp(s)`` passes its gradient on times ``exp(-s)``. With ``scaled``
+    every gradient is instead divided by its largest entry (a gradient's scale cancels in
+    its read)."""
     grads: list[Any] = [None] * len(values)
     z = ops.wrap(lead, values[plan.root])
     # the gradient of root / z: then Σ value·gradient is 1 at every node, and a gradient
@@ -231,14 +231,12 @@ def _adjoint(
     grads[plan.root] = ops.ones(z, ()) if scaled else ops.ones(z, ()) / _safe(z)
     rescale = ops.rescale.dispatch(type(lead))
     factor: dict[int, Any] = {}
-    if scaled:
-        pass
-    elif ops.is_concrete(z):
+    if not scaled and ops.is_concrete(z):
         logs = {n: s for n, s in divided.items() if s}
         if any(s < -700 for s in logs.values()):  # exp(-s) would overflow: rescale instead
             return _adjoint(plan, c, lead, values, divided, True)
         factor = {n: math.exp(-s) for n, s in logs.items()}
-    else:  # traced (JAX divides every checked value by its maximum, a normal float)
+    elif not scaled:  # traced (JAX divides every checked value by its maximum, a normal float)
         factor = {n: ops.exp(-s) for n, s in divided.items()}
     for node, child, fn, others in c.adjoint:
         g = grads[node]

@@ -113,4 +113,12 @@ def _weights(logs: list[Any]) -> tuple[list[Any], Any]:
     return [s / total for s in shares], top + math.log(total)
 
 
-__all__ = ["MAX_SLICES", "add_marginals", "add_tables", "choose", "outcomes", "sliceable"]
+__all__ = [
+    "MAX_SLICES",
+    "add_marginals",
+    "add_tables",
+    "choose",
+    "outcomes",
+    "sliceable",
+    "sliced_query",
+]
