@@ -73,7 +73,14 @@ from ._multivariate import (
     tsallis_entropy,
 )
 from ._objects import Bool, I, Obj, Product, product
-from ._posterior import likelihood, log_evidence, most_probable, posterior, posterior_marginals
+from ._posterior import (
+    contraction_plan,
+    likelihood,
+    log_evidence,
+    most_probable,
+    posterior,
+    posterior_marginals,
+)
 from ._predicate import (
     Predicate,
     jeffrey_update,
@@ -139,6 +146,7 @@ __all__ = [
     "evaluate",
     "network",
     "contraction_cost",
+    "contraction_plan",
     "allclose",
     # string diagrams
     "free_equal",

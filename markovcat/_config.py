@@ -30,6 +30,11 @@ class Config:
     entries than this fails *before* allocating, with :class:`MemoryLimitError`.
     (2**27 float64 entries is 1 GiB.)
 
+    ``path_trials``: how many trials the seeded random-greedy order search makes where
+    the best order found is expensive (over 1e7 multiply-adds, networks of at most 400
+    tensors); raise it for a longer search, 0 turns it off. Plans are cached per value,
+    and the same value gives the same plan in every process.
+
     >>> import markovcat as mc
     >>> old, mc.config.row_atol = mc.config.row_atol, 1e-3
     >>> p = mc.state(mc.Bool, [0.5, 0.5004])
@@ -40,6 +45,23 @@ class Config:
 
     row_atol: float = 1e-5
     max_elements: int = 2**27
+    path_trials: int = 64
+
+    def __setattr__(self, key: str, value: Any) -> None:
+        if key == "row_atol":
+            value = check_tolerance(value, "mc.config.row_atol")
+        elif key in ("max_elements", "path_trials"):
+            low = 1 if key == "max_elements" else 0
+            if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
+                raise InvalidArgumentError(
+                    f"mc.config.{key}: expected an integer >= {low}, given {value!r:.80}"
+                )
+            value = int(value)
+        elif key not in {f.name for f in fields(self)}:
+            raise InvalidArgumentError(
+                f"mc.config has no setting {key!r}; settings are {[f.name for f in fields(self)]}"
+            )
+        object.__setattr__(self, key, value)
 
     @contextmanager
     def override(self, **settings: Any) -> Iterator[Config]:
@@ -68,9 +90,6 @@ class Config:
                 setattr(self, k, v)
 
 
-config = Config()
-
-
 def check_tolerance(atol: Any, where: str) -> float:
     """``atol`` as a float, or :class:`InvalidArgumentError` unless it is finite and >= 0.
 
@@ -86,3 +105,6 @@ def check_tolerance(atol: Any, where: str) -> float:
             f"{where}: expected a finite tolerance atol >= 0, given {atol!r:.80}"
         )
     return float(atol)
+
+
+config = Config()

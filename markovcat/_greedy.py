@@ -68,7 +68,13 @@ class _Cached:
 
     def __call__(self, S: Any) -> float:
         if S not in self.memo:
-            v = self.f(S)
+            try:
+                v = self.f(S)
+            except TypeError as exc:  # not a function of one set (a divergence, say)
+                raise InformationError(
+                    f"chains.{self.fn}: expected a set function f(S) of one frozenset, but "
+                    f"calling {self.f!r:.60} on {set(S)} failed: {exc}"
+                ) from exc
             try:
                 value = float(v)
             except (TypeError, ValueError):

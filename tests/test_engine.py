@@ -482,6 +482,7 @@ def test_the_guard_covers_the_adjoint_and_max_product_passes(monkeypatch):
     assert np.isclose(mc.log_evidence(net, {1: 0}), math.log(1 / 8))
     monkeypatch.setattr(_engine._slice, "MAX_SLICES", 1)  # no slicing: refused up front
     _engine.clear_cache()
+    net.__dict__.pop("_plans")  # the wires sliced are remembered per diagram
     for query in (
         lambda: mc.posterior_marginals(net, {2: 1}),
         lambda: mc.log_evidence(net, {1: 1}),
@@ -653,3 +654,28 @@ def test_large_structures_reuse_one_elimination_order_across_evidence_patterns(m
             np.testing.assert_allclose(g.array, w.array, rtol=1e-10, atol=1e-14)
     _engine.clear_cache()
     model.__dict__.pop("_plans", None)
+
+
+def test_the_search_knob_is_validated_cached_per_value_and_deterministic():
+    """``mc.config.path_trials`` sets how long the seeded order search runs: plans are
+    cached per value (a change is seen at once), and a value gives the same plan twice."""
+    from test_posterior import asia
+
+    with pytest.raises(mc.InvalidArgumentError, match="path_trials"):
+        mc.config.path_trials = -1
+    with pytest.raises(mc.InvalidArgumentError, match="max_elements"):
+        mc.config.max_elements = 2.5
+    with pytest.raises(mc.InvalidArgumentError, match="no setting"):
+        mc.config.max_element = 10
+    with pytest.raises(mc.InvalidArgumentError, match="unknown setting"):
+        with mc.config.override(maxelements=3):
+            pass
+    net, q = asia(), _engine.Query(observed=(7,), marginals=True)
+    plans = {}
+    for trials in (0, 8, 0, 8):
+        with mc.config.override(path_trials=trials):
+            p = _engine.prepare(net, q)[1]
+            assert p.query == q and _engine.plan(mc.network(net).wiring, q) is p
+            steps = [(st.children, st.expr) for st in p.steps]
+            assert plans.setdefault(trials, steps) == steps
+    assert mc.config.path_trials == 64

@@ -42,9 +42,10 @@ def prepare(d: Diagram, query: Query) -> tuple[Network, Plan]:
     such plans first (:func:`_sliced`)."""
     net = network(d)
     known = d.__dict__.setdefault("_plans", {})  # skips hashing the wiring on repeat queries
-    p = known.get(query)
+    key = (query, config.path_trials)
+    p = known.get(key)
     if p is None:
-        p = known[query] = plan(net.wiring, query)
+        p = known[key] = plan(net.wiring, query)
     if p.largest > config.max_elements:
         raise _too_large(d, p, ())
     return net, p

@@ -26,7 +26,8 @@ from ._einsum import Einsum, expression
 LARGE = 1500
 
 #: Above this many multiply-adds for the best order found, on networks of at most
-#: ``REFINE`` tensors, a seeded random-greedy search (``PATH_REPEATS`` trials) looks for a
+#: ``REFINE`` tensors, a seeded random-greedy search (``mc.config.path_trials`` trials,
+#: ``PATH_REPEATS`` by default) looks for a
 #: cheaper one, once per plan.
 HARD_FLOPS = 1e7
 PATH_REPEATS = 64
@@ -123,10 +124,11 @@ def _union(node_terms: Any, children: Sequence[int]) -> tuple[int, ...]:
 
 # ---- contraction orders ---------------------------------------------------------------
 def _order(
-    terms: list[tuple[int, ...]], out: tuple[int, ...], sizes: Sequence[int], refine: bool
+    terms: list[tuple[int, ...]], out: tuple[int, ...], sizes: Sequence[int], refine: int = 0
 ) -> list:
     """An SSA contraction path for a sum-product contraction (deterministic): opt_einsum's
-    ``auto`` (greedy beyond LARGE tensors), or with ``refine`` its seeded random greedy."""
+    ``auto`` (greedy beyond LARGE tensors), or with ``refine`` trials its seeded random
+    greedy."""
     if len(terms) <= 1:
         return [(0,)] if terms else []
     inputs = [frozenset(t) for t in terms]
@@ -138,7 +140,7 @@ def _order(
         return oe.paths.linear_to_ssa(oe.paths.auto(inputs, output, size_dict))
     state = random.getstate()  # RandomGreedy seeds the global generator per trial
     try:
-        trial = oe.RandomGreedy(max_repeats=PATH_REPEATS, parallel=False)
+        trial = oe.RandomGreedy(max_repeats=refine, parallel=False)
         return oe.paths.linear_to_ssa(trial(inputs, output, size_dict))
     finally:
         random.setstate(state)
@@ -235,7 +237,7 @@ def elimination_rank(
     ssa = _elimination(terms, every, [], sizes)
     rank = {wire: k for k, wire in enumerate(w for _, w in ssa if w >= 0)}
     fixed = _path_cost(terms, ssa, (), sizes)
-    greedy = _path_cost(terms, [(ids, -1) for ids in _order(terms, (), sizes, False)], (), sizes)
+    greedy = _path_cost(terms, [(ids, -1) for ids in _order(terms, (), sizes)], (), sizes)
     return rank if fixed[0] <= slack * greedy[0] else None
 
 
@@ -268,6 +270,7 @@ def best_order(
     sizes: Sequence[int],
     maxed: tuple[int, ...] | None,
     rank: dict[int, int] | None = None,
+    trials: int = PATH_REPEATS,
 ) -> tuple[list[Step], list[tuple[int, ...]]]:
     """The steps of the cheapest order found: variable elimination for max-product over
     ``maxed``; with ``rank``, variable elimination in that fixed order; otherwise the
@@ -286,14 +289,14 @@ def best_order(
         return _steps(terms, ssa, out, sizes, set())
     candidates = []
     if len(terms) <= LARGE or len(terms) <= 2:  # beyond, elimination alone (linear, and it
-        candidates.append([(ids, -1) for ids in _order(terms, out, sizes, False)])  # wins)
+        candidates.append([(ids, -1) for ids in _order(terms, out, sizes)])  # wins)
     if len(terms) > 2:
         candidates.append(_elimination(terms, [w for w in every if w not in set(out)], [], sizes))
     costs = [_path_cost(terms, ssa, out, sizes) for ssa in candidates]
     k = min(range(len(candidates)), key=costs.__getitem__)
     best, cost = candidates[k], costs[k]
-    if cost[0] > HARD_FLOPS and len(terms) <= REFINE:  # a search
-        ssa = [(ids, -1) for ids in _order(terms, out, sizes, True)]
+    if trials and cost[0] > HARD_FLOPS and len(terms) <= REFINE:  # a search
+        ssa = [(ids, -1) for ids in _order(terms, out, sizes, trials)]
         if _path_cost(terms, ssa, out, sizes) < cost:
             best = ssa
     return _steps(terms, best, out, sizes, set())

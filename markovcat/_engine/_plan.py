@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 
 import opt_einsum as oe
 
+from .._config import config
 from ._einsum import Einsum, expression
 from ._order import Step, _cost, _size, _sym, best_order, elimination_rank
 
@@ -133,15 +134,17 @@ _CACHE_SIZE = 512
 
 
 def plan(wiring: tuple, query: Query) -> Plan:
-    """The plan of ``query`` on a network with this wiring (cached, thread-safe)."""
-    key = (wiring, query)
+    """The plan of ``query`` on a network with this wiring (cached, thread-safe; per value
+    of ``mc.config.path_trials``)."""
+    trials = config.path_trials
+    key = (wiring, query, trials)
     found = _CACHE.get(key)
     if found is not None:
         return found
     with _LOCK:  # one thread builds it; the others wait and reuse it
         found = _CACHE.get(key)
         if found is None:
-            found = _build(wiring, query)
+            found = _build(wiring, query, trials)
             if len(_CACHE) >= _CACHE_SIZE:
                 _CACHE.pop(next(iter(_CACHE)))
             _CACHE[key] = found
@@ -177,7 +180,7 @@ def _rank(wiring: tuple) -> dict[int, int] | None:
     return _RANKS[wiring]
 
 
-def _build(wiring: tuple, q: Query) -> Plan:
+def _build(wiring: tuple, q: Query, trials: int) -> Plan:
     indices, n_dom, dom_w, cod_w, sizes = wiring
     if q.normalize not in NORMALIZE:  # pragma: no cover - internal callers only
         raise ValueError(f"normalize must be one of {NORMALIZE}")
@@ -242,7 +245,7 @@ def _build(wiring: tuple, q: Query) -> Plan:
     # 3. order the contraction (a large structure's order is computed once and reused)
     rank = _rank(wiring) if len(indices) > REUSE and q.maximize is None else None
     steps, node_terms = best_order(
-        terms, free_out, sizes, maxed if q.maximize is not None else None, rank
+        terms, free_out, sizes, maxed if q.maximize is not None else None, rank, trials
     )
     root = len(node_terms) - 1 if node_terms else -1
     unscaled = () if q.maximize is not None else _preserving(steps, node_terms, stochastic, sizes)
