@@ -110,7 +110,7 @@ d.stochastic_rows.register(Tracer, int)(lambda x, n_dom: x)  # values unknown: a
 
 @d.rescale.register(_A)
 def _(x):
-    m = jnp.max(jnp.abs(x))
+    m = jnp.max(x)  # probabilities: the maximum is max |x| (one operation fewer to compile)
     safe = jnp.where(m > 0, m, 1.0)
     return x / safe, jnp.log(safe)
 
