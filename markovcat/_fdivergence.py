@@ -28,7 +28,7 @@ import numpy as np
 
 from ._divergence import KL, Divergence, SumDivergence, TotalVariation
 from ._errors import InformationError
-from ._numerics import arr, const, infinity, tail
+from ._numerics import arr, const, full_support, infinity, tail
 from .backends import ops
 
 
@@ -133,6 +133,8 @@ class FDivergence(SumDivergence):
         return at_zero * (1 - arr(ops.asum(arr(p * p), tail(p, n))))
 
     def term(self, p: Any, q: Any) -> Any:
+        if full_support(q):  # no q = 0 to treat apart
+            return arr(q * arr(self.generator(arr(p / q))))
         pos_p, pos_q = ops.positive(p), ops.positive(q)
         one = const(p, 1)
         ratio = arr(ops.where(p, pos_q, p, one) / ops.where(q, pos_q, q, one))
@@ -200,6 +202,9 @@ class ChiSquaredDivergence(FDivergence):
         return arr(d * d)
 
     def term(self, p: Any, q: Any) -> Any:
+        if full_support(q):  # no q = 0 to treat apart
+            d = arr(p - q)
+            return arr(d * d / q)
         pos_p, pos_q = ops.positive(p), ops.positive(q)
         safe = ops.where(q, pos_q, q, const(q, 1))
         d = arr(p - q)

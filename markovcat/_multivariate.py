@@ -41,6 +41,7 @@ from ._numerics import (
     check_base,
     const,
     finish,
+    full_support,
     in_base,
     infinity,
     is_exact,
@@ -118,14 +119,18 @@ def jensen_shannon(
     check_base(base, True, "mc.jensen_shannon")
     ps = _states([p, q, *others], "jensen_shannon")
     n = len(ps)
-    ts = tables(*ps)
     m = ps[0].cod.size
-    T = ops.stack_like(ts[0], [ops.reshape(t, (m,)) for t in ts], 0)  # (n, |X|)
-    w = _weights(weights, n, T, "jensen_shannon")
-    wT = arr(T * ops.reshape(w, (n, 1)))
-    mix = arr(ops.asum(wT, 0))  # the mixture Σ w_i p_i
-    own = arr(ops.asum(plogq(wT, T), None))
-    cross = arr(ops.asum(plogq(wT, ops.reshape(mix, (1, m))), None))
+    ts = [ops.reshape(t, (m,)) for t in tables(*ps)]
+    w = _weights(weights, n, ts[0], "jensen_shannon")
+    parts = [arr(t * w[i]) for i, t in enumerate(ts)]  # w_i p_i, one vector each
+    mix = parts[0]
+    for part in parts[1:]:
+        mix = arr(mix + part)  # the mixture Σ w_i p_i
+    # Σ_i w_i KL(p_i ‖ mix) = Σ_i Σ_x w_i p_i(x) log p_i(x) − Σ_x mix(x) log mix(x)
+    own = arr(ops.asum(plogq(parts[0], ts[0]), None))
+    for part, t in zip(parts[1:], ts[1:], strict=True):
+        own = arr(own + arr(ops.asum(plogq(part, t), None)))
+    cross = arr(ops.asum(plogq(mix, mix), None))
     return finish(arr(own - cross), base)
 
 
@@ -140,6 +145,8 @@ def cross_entropy(p: Diagram, q: Diagram, *, base: Any = None) -> Any:
     """
     check_base(base, True, "mc.cross_entropy")
     a, b = tables(*_states([p, q], "cross_entropy"))
+    if full_support(b):  # no q = 0 to treat apart
+        return finish(arr(const(a, 0) - arr(ops.asum(plogq(a, b), None))), base)
     mismatch = ops.positive(a) & ~ops.positive(b)
     off = arr(ops.amax(ops.where(a, mismatch, infinity(a), const(a, 0)), None))
     safe_q = ops.where(b, mismatch, const(b, 1), b)

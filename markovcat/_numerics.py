@@ -37,6 +37,17 @@ def infinity(like: Any) -> Any:
     return arr(-ops.xlogy(const(like, 1), const(like, 0)))
 
 
+def full_support(q: Any) -> bool:
+    """Whether every entry of a concrete table is positive (then formulas need no masks
+    for ``q = 0``: one pass over the data instead of several). False under a JAX trace.
+
+    >>> import numpy as np
+    >>> full_support(np.array([0.5, 0.5])), full_support(np.array([1.0, 0.0]))
+    (True, False)
+    """
+    return bool(ops.is_concrete(q) and getattr(q, "size", 1) and arr(ops.amin(q, None)) > 0)
+
+
 def safe_log(x: Any) -> Any:
     """``log x`` with ``log 0 = -inf`` and no warning (``xlogy(1, x)``)."""
     return ops.xlogy(ops.full_like(x, tuple(x.shape), 1), x)
@@ -44,7 +55,10 @@ def safe_log(x: Any) -> Any:
 
 def plogq(p: Any, q: Any) -> Any:
     """``p log q`` for ``q > 0`` wherever ``p > 0``; 0 where ``p = 0`` (even if ``q = 0``),
-    with NaN-free gradients: ``log`` only ever sees positive numbers."""
+    with NaN-free gradients: ``log`` only ever sees positive numbers (where every entry
+    of a concrete ``p`` is positive, so is ``q``: no mask is needed)."""
+    if full_support(p):
+        return arr(p * arr(ops.log(q)))
     return arr(p * arr(ops.log(ops.where(q, ops.positive(p), q, const(q, 1)))))
 
 
