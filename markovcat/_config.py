@@ -96,11 +96,11 @@ def check_tolerance(atol: Any, where: str) -> float:
     >>> check_tolerance(1e-9, "mc.allclose")
     1e-09
     """
-    if (
-        isinstance(atol, bool)
-        or not isinstance(atol, numbers.Real)
-        or not 0 <= float(atol) < math.inf
-    ):
+    try:
+        value = float(atol) if isinstance(atol, numbers.Real) else math.nan
+    except OverflowError:  # a Python int beyond float64
+        value = math.inf
+    if isinstance(atol, bool) or not isinstance(atol, numbers.Real) or not 0 <= value < math.inf:
         raise InvalidArgumentError(
             f"{where}: expected a finite tolerance atol >= 0, given {atol!r:.80}"
         )

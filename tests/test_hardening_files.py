@@ -12,6 +12,7 @@ from __future__ import annotations
 import gzip
 import importlib.util
 import itertools
+import json
 import time
 from pathlib import Path
 
@@ -513,3 +514,12 @@ def test_round_trip_through_peers_is_exact(name, peer, tmp_path):
     # and markovcat's own round trip of the peer's file is exact
     again = mc.read_bif(mc.write_bif(mc.read_bif(theirs)), partial=True)
     _assert_same(_tables(again), _tables(mc.read_bif(theirs, partial=True)))
+
+
+@pytest.mark.parametrize("head", [["Add"], {"a": 1}, 3])
+def test_an_expression_head_that_is_not_a_name_is_refused(head):
+    p = sympy.Symbol("p")
+    doc = json.loads(mc.dumps(mc.state(mc.Bool, [p, 1 - p])))
+    doc["kernels"][0]["rows"][0][1] = [head, "1/2"]
+    with pytest.raises(mc.PersistenceError, match="head must be a name"):
+        mc.loads(json.dumps(doc))

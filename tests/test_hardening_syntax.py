@@ -292,3 +292,16 @@ def test_jit_accepts_diagrams_with_wiring():
     d = p >> mc.copy(mc.Bool) >> mc.swap(mc.Bool, mc.Bool)
     out = jax.jit(lambda q: mc.evaluate(q).table)(d)
     assert np.allclose(np.asarray(out), [[0.3, 0.0], [0.0, 0.7]])
+
+
+def test_python_ints_beyond_float64_are_clear_errors():
+    """A table entry of 10**400 and a tolerance of 2**2000 name the problem instead of a
+    raw OverflowError."""
+    from markovcat import chains
+
+    with pytest.raises(mc.NotStochasticError, match="401 digits"):
+        mc.state(mc.Bool, [10**400, 0])
+    with pytest.raises(mc.InvalidArgumentError, match="finite tolerance"):
+        chains.stationary(mc.kernel(mc.Bool, mc.Bool, np.eye(2)), atol=2**2000)
+    with pytest.raises(mc.InvalidArgumentError, match="finite tolerance"):
+        mc.allclose(mc.state(mc.Bool, [0.5, 0.5]), mc.state(mc.Bool, [0.5, 0.5]), atol=2**2000)

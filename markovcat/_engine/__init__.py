@@ -84,11 +84,27 @@ def _sliced(d: Diagram, query: Query) -> tuple[Network, Plan, tuple[int, ...]]:
     return net, p, cut
 
 
-def _check_sliceable(d: Diagram, p: Plan, cut: tuple[int, ...], lead: Any) -> None:
-    if cut and (ops.is_exact(lead) or not ops.is_concrete(lead)):
+def _each_slice(
+    d: Diagram,
+    net: Network,
+    p: Plan,
+    cut: tuple[int, ...],
+    kind: str,
+    lead: Any,
+    tables: list[Any],
+    vectors: list[Any],
+    evidence: Sequence[int],
+) -> list[Any]:
+    """The pass ``kind`` of ``p`` once, or once per outcome of the sliced wires ``cut``
+    (their outcomes follow the evidence), which needs concrete float tables."""
+    fn = _jitted(p, kind, lead)
+    if not cut:
+        return [fn(lead, tables, vectors, list(evidence))]
+    if ops.is_exact(lead) or not ops.is_concrete(lead):
         raise _too_large(
             d, p, (), " (sliced contraction needs concrete float tables: not exact, not traced)"
         )
+    return [fn(lead, tables, vectors, [*evidence, *s]) for s in _slice.outcomes(net.sizes, cut)]
 
 
 def _count(n: int) -> str:
@@ -163,12 +179,8 @@ def run(
         table = ops.ones(lead, tuple(net.sizes[w] for w in p.out_wires))
         log_one = ops.log(ops.ones(lead, ()))  # log 1 = 0 on the query's backend
         return _run._arrange(p, _run.compiled(p, lead), table, list(evidence)), log_one
-    fn = _jitted(p, "contraction", lead)
-    if not cut:
-        return fn(lead, tables, vectors, list(evidence))
-    _check_sliceable(d, p, cut, lead)
-    parts = [fn(lead, tables, vectors, [*evidence, *s]) for s in _slice.outcomes(net.sizes, cut)]
-    return _slice.add_tables(parts, query.normalize)
+    parts = _each_slice(d, net, p, cut, "contraction", lead, tables, vectors, evidence)
+    return parts[0] if not cut else _slice.add_tables(parts, query.normalize)
 
 
 def all_marginals(
@@ -180,12 +192,8 @@ def all_marginals(
     lead = _lead(net, tables, vectors, None)
     if p.root < 0 and not cut:  # every factor observed
         return True, 0.0, [ops.eye(lead, n)[evidence[i]] for _, i, n in p.layout]
-    fn = _jitted(p, "marginals", lead)
-    if not cut:
-        return fn(lead, tables, vectors, list(evidence))
-    _check_sliceable(d, p, cut, lead)
-    parts = [fn(lead, tables, vectors, [*evidence, *s]) for s in _slice.outcomes(net.sizes, cut)]
-    return _slice.add_marginals(parts)
+    parts = _each_slice(d, net, p, cut, "marginals", lead, tables, vectors, evidence)
+    return parts[0] if not cut else _slice.add_marginals(parts)
 
 
 def argmax(d: Diagram, query: Query, *, evidence: Sequence[int] = ()) -> tuple[dict, Any]:

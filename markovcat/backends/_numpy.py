@@ -54,7 +54,14 @@ def _object_table(x: np.ndarray):
     ):
         return _exact_array.exact_backend().to_exact(x)
     if all(_is_number(v) for v in flat):
-        return np.asarray(x, dtype=np.float64)
+        try:
+            return np.asarray(x, dtype=np.float64)
+        except OverflowError:  # a Python int beyond float64 (10**400, say)
+            big = next(v for v in flat if isinstance(v, int) and abs(v) > 2**1023)
+            raise NotStochasticError(
+                f"expected probabilities, given an entry of {len(str(abs(big)))} digits, "
+                "beyond float64; give exact fractions (fractions.Fraction) for exact tables"
+            ) from None
     bad = next(v for v in flat if not _is_number(v) and not exact(v))
     raise NotStochasticError(
         f"expected numbers in the table, given an entry {bad!r} of type {type(bad).__name__}"

@@ -148,6 +148,11 @@ def scan_expr(node: Any, where: str) -> int:
             raise PersistenceError(
                 f"mc.load: {where}: the expression has more than {MAX_NODES} nodes"
             )
+        if isinstance(n, list) and n and not isinstance(n[0], str):
+            raise PersistenceError(
+                f"mc.load: {where}: an expression's head must be a name such as 'Add', "
+                f"given {n[0]!r:.60}"
+            )
         if not isinstance(n, list) or not n or n[0] in ("Symbol", "Float"):
             continue  # leaves: validated when they are decoded
         head = n[0]
