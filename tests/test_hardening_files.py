@@ -523,3 +523,33 @@ def test_an_expression_head_that_is_not_a_name_is_refused(head):
     doc["kernels"][0]["rows"][0][1] = [head, "1/2"]
     with pytest.raises(mc.PersistenceError, match="head must be a name"):
         mc.loads(json.dumps(doc))
+
+
+def test_diagrams_ten_thousand_deep_save_and_load():
+    """A term nested 10,000 deep is saved as the flat graph of its generators and loads as
+    an equal morphism of the free Markov category, with no recursion either way."""
+    X = mc.Obj("X", 2)
+    f, g = mc.Box("f", X, X), mc.Box("g", X, X @ X)
+    d = f
+    for i in range(10_000):
+        d = (
+            (d >> g >> (mc.identity(X) @ f) >> (f @ mc.delete(X)))
+            if i % 3 == 0
+            else ((d @ mc.identity(mc.I)) >> f)
+        )
+    text = mc.dumps(d)
+    assert max(_json_depth(json.loads(text))) < 20
+    back = mc.loads(text)
+    assert mc.free_equal(back, d)
+    assert mc.free_equal(mc.loads(mc.dumps(back)), d)
+
+
+def _json_depth(doc):
+    stack = [(doc, 1)]
+    while stack:
+        node, depth = stack.pop()
+        yield depth
+        children = (
+            node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        )
+        stack.extend((c, depth + 1) for c in children)

@@ -59,7 +59,7 @@ from .._errors import PersistenceError
 from .._kernel import Kernel
 from .._objects import Obj, Object, Product
 from ._json_read import _fields, _Reader
-from ._json_write import _Writer
+from ._json_write import _Writer, flat_if_deep
 
 FORMAT = "markovcat"
 VERSION = 1
@@ -80,7 +80,7 @@ def dumps(obj: Object | Diagram) -> str:
         kind, root = "object", w.obj(obj)
     elif isinstance(obj, Diagram):
         kind = "kernel" if isinstance(obj, Kernel) else "diagram"
-        root = w.diagram(obj)
+        root = w.diagram(flat_if_deep(obj))
     else:
         raise PersistenceError(
             f"mc.save: expected an object (mc.Obj or a product), a kernel or a diagram, "

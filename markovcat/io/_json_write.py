@@ -16,6 +16,7 @@ import numpy as np
 
 from .. import backends
 from .._diagram import Box, Copy, Delete, Diagram, Graph, Identity, Par, Seq, Swap
+from .._walk import thread
 from .._errors import PersistenceError
 from .._kernel import Kernel
 from .._objects import Obj, Object, product
@@ -124,6 +125,43 @@ def _box(w: _Writer, d: Box) -> dict[str, Any]:
     if not isinstance(d.name, str):
         raise PersistenceError(f"mc.save: box {d.name!r} has a name that is not a str")
     return {"type": "box", "name": d.name, "dom": w.obj(d.dom), "cod": w.obj(d.cod)}
+
+
+#: A term whose ``>>`` / ``@`` nesting is deeper than this is saved as the graph of its
+#: generators (``{"type": "graph"}``: flat JSON, read back without recursion); it loads
+#: as an equal morphism (``mc.free_equal``), bracketed as its layered term.
+DEEP = 64
+
+
+def flat_if_deep(d: Diagram) -> Diagram:
+    """``d``, or its wiring graph where ``d`` nests deeper than :data:`DEEP` (iterative:
+    depth 10,000 is fine)."""
+    if not isinstance(d, (Seq, Par)) or _depth(d) <= DEEP:
+        return d
+    objs = list(d.dom.factors)
+    steps: list[tuple[Diagram, tuple[int, ...], tuple[int, ...]]] = []
+
+    def apply(g: Diagram, wires: list[int]) -> list[int]:
+        outs = list(range(len(objs), len(objs) + len(g.cod.factors)))
+        objs.extend(g.cod.factors)
+        steps.append((g, tuple(wires), tuple(outs)))
+        return outs
+
+    inputs = list(range(len(objs)))
+    outputs = thread(d, inputs, apply)
+    return Graph(
+        d.dom, d.cod, tuple(objs), tuple(inputs), tuple(steps), tuple(outputs), "saved"
+    )
+
+
+def _depth(d: Diagram) -> int:
+    deepest, stack = 0, [(d, 1)]
+    while stack:
+        t, k = stack.pop()
+        deepest = max(deepest, k)
+        if isinstance(t, (Seq, Par)):
+            stack.extend((p, k + 1) for p in t.parts)
+    return deepest
 
 
 _NODE_WRITERS: dict[type, Callable[[_Writer, Any], dict[str, Any]]] = {
