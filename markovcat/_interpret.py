@@ -68,19 +68,42 @@ def interpret(
         cache[key] = value
         return value
 
-    def walk(d: Diagram) -> Diagram:
+    # an explicit stack, children before parents: terms nested 10,000 deep are fine
+    done: dict[int, Diagram] = {}
+    open_boxes: set[int] = set()
+    stack: list[tuple[Diagram, bool]] = [(diagram, False)]
+    while stack:
+        d, ready = stack.pop()
+        if id(d) in done:
+            continue
         if isinstance(d, Box):
             img = image(d)
-            return img if isinstance(img, Box) else walk(img)
-        if isinstance(d, (Seq, Par)):
-            return type(d)(_flat(type(d), tuple(walk(p) for p in d.parts)))
-        if isinstance(d, Graph):
-            return d.with_steps([walk(step[0]) for step in d.steps])
-        if backend is not None and isinstance(d, Kernel):
-            return d.evaluate(backend)
-        return d
-
-    return walk(diagram)
+            if isinstance(img, Box):
+                done[id(d)] = img
+            elif ready:
+                done[id(d)] = done[id(img)]
+                open_boxes.discard(id(d))
+            elif id(d) in open_boxes:
+                raise TypeMismatchError(
+                    f"mc.interpret: box {d.name!r} is mapped to a diagram that contains it"
+                )
+            else:
+                open_boxes.add(id(d))
+                stack += [(d, True), (img, False)]
+        elif isinstance(d, (Seq, Par, Graph)):
+            parts = d.parts if isinstance(d, (Seq, Par)) else [step[0] for step in d.steps]
+            if not ready:
+                stack.append((d, True))
+                stack += [(p, False) for p in parts]
+            elif isinstance(d, Graph):
+                done[id(d)] = d.with_steps([done[id(p)] for p in parts])
+            else:
+                done[id(d)] = type(d)(_flat(type(d), tuple(done[id(p)] for p in parts)))
+        elif backend is not None and isinstance(d, Kernel):
+            done[id(d)] = d.evaluate(backend)
+        else:
+            done[id(d)] = d
+    return done[id(diagram)]
 
 
 def _check_shape(box: Box, table: Any) -> None:

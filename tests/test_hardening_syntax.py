@@ -305,3 +305,31 @@ def test_python_ints_beyond_float64_are_clear_errors():
         chains.stationary(mc.kernel(mc.Bool, mc.Bool, np.eye(2)), atol=2**2000)
     with pytest.raises(mc.InvalidArgumentError, match="finite tolerance"):
         mc.allclose(mc.state(mc.Bool, [0.5, 0.5]), mc.state(mc.Bool, [0.5, 0.5]), atol=2**2000)
+
+
+def test_interpret_ten_thousand_deep_and_self_reference():
+    """mc.interpret walks a term nested 10,000 deep without recursion, and a box mapped to
+    a diagram containing itself is an error, not a hang."""
+    X = mc.Obj("X", 2)
+    f, g = mc.Box("f", X, X), mc.Box("g", X, X @ X)
+    d = f
+    for i in range(10_000):
+        d = (
+            (d >> g >> (mc.identity(X) @ f) >> (f @ mc.delete(X)))
+            if i % 3 == 0
+            else ((d @ mc.identity(mc.I)) >> f)
+        )
+    F = mc.kernel(X, X, [[0.9, 0.1], [0.2, 0.8]])
+    G = mc.kernel(X, X @ X, [[0.25] * 4, [0.1, 0.2, 0.3, 0.4]])
+    k = mc.interpret(d, {"f": F, "g": G})
+    assert mc.free_equal(mc.interpret(k, {}), k)  # nothing symbolic left
+    # by hand: g, f on the second output and its deletion leave g's first marginal, then f
+    m = F.matrix
+    step = G.matrix.reshape(2, 2, 2).sum(axis=2) @ m
+    want = m
+    for i in range(10_000):
+        want = want @ step if i % 3 == 0 else want @ m
+    np.testing.assert_allclose(mc.evaluate(k).matrix, want, atol=1e-12)
+    h = mc.Box("h", X, X)
+    with pytest.raises(mc.TypeMismatchError, match="contains it"):
+        mc.interpret(h, {"h": h >> h})

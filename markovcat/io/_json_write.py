@@ -16,10 +16,10 @@ import numpy as np
 
 from .. import backends
 from .._diagram import Box, Copy, Delete, Diagram, Graph, Identity, Par, Seq, Swap
-from .._walk import thread
 from .._errors import PersistenceError
 from .._kernel import Kernel
 from .._objects import Obj, Object, product
+from .._walk import thread
 from ..backends import ops
 from ._sympy_codec import encode_expr
 
@@ -149,9 +149,7 @@ def flat_if_deep(d: Diagram) -> Diagram:
 
     inputs = list(range(len(objs)))
     outputs = thread(d, inputs, apply)
-    return Graph(
-        d.dom, d.cod, tuple(objs), tuple(inputs), tuple(steps), tuple(outputs), "saved"
-    )
+    return Graph(d.dom, d.cod, tuple(objs), tuple(inputs), tuple(steps), tuple(outputs), "saved")
 
 
 def _depth(d: Diagram) -> int:
