@@ -21,6 +21,7 @@ import pytest
 import sympy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_hardening_syntax import deep_chain
 
 import markovcat as mc
 from markovcat.io import dumps, loads
@@ -530,13 +531,7 @@ def test_diagrams_ten_thousand_deep_save_and_load():
     an equal morphism of the free Markov category, with no recursion either way."""
     X = mc.Obj("X", 2)
     f, g = mc.Box("f", X, X), mc.Box("g", X, X @ X)
-    d = f
-    for i in range(10_000):
-        d = (
-            (d >> g >> (mc.identity(X) @ f) >> (f @ mc.delete(X)))
-            if i % 3 == 0
-            else ((d @ mc.identity(mc.I)) >> f)
-        )
+    d = deep_chain(f, g)
     text = mc.dumps(d)
     assert max(_json_depth(json.loads(text))) < 20
     back = mc.loads(text)

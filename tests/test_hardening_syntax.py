@@ -307,18 +307,27 @@ def test_python_ints_beyond_float64_are_clear_errors():
         mc.allclose(mc.state(mc.Bool, [0.5, 0.5]), mc.state(mc.Bool, [0.5, 0.5]), atol=2**2000)
 
 
-def test_interpret_ten_thousand_deep_and_self_reference():
-    """mc.interpret walks a term nested 10,000 deep without recursion, and a box mapped to
-    a diagram containing itself is an error, not a hang."""
-    X = mc.Obj("X", 2)
-    f, g = mc.Box("f", X, X), mc.Box("g", X, X @ X)
+def deep_chain(f: mc.Diagram, g: mc.Diagram, n: int = 10_000) -> mc.Diagram:
+    """``f`` followed ``n`` times, alternately, by ``g`` with ``f`` on one output and the
+    other deleted, or by ``f`` on a tensor with the unit: ``>>`` and ``@`` nest ``n`` deep
+    (``f: X → X``, ``g: X → X ⊗ X``)."""
+    X = f.cod
     d = f
-    for i in range(10_000):
+    for i in range(n):
         d = (
             (d >> g >> (mc.identity(X) @ f) >> (f @ mc.delete(X)))
             if i % 3 == 0
             else ((d @ mc.identity(mc.I)) >> f)
         )
+    return d
+
+
+def test_interpret_ten_thousand_deep_and_self_reference():
+    """mc.interpret walks a term nested 10,000 deep without recursion, and a box mapped to
+    a diagram containing itself is an error, not a hang."""
+    X = mc.Obj("X", 2)
+    f, g = mc.Box("f", X, X), mc.Box("g", X, X @ X)
+    d = deep_chain(f, g)
     F = mc.kernel(X, X, [[0.9, 0.1], [0.2, 0.8]])
     G = mc.kernel(X, X @ X, [[0.25] * 4, [0.1, 0.2, 0.3, 0.4]])
     k = mc.interpret(d, {"f": F, "g": G})

@@ -24,6 +24,7 @@ exact tables or tables under a JAX trace (the slices are combined with float wei
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 from collections.abc import Sequence
@@ -69,9 +70,7 @@ def choose(wiring: tuple, q: Query, limit: int) -> tuple[int, ...]:
 
 def sliced_query(q: Query, cut: tuple[int, ...]) -> Query:
     """``q`` with the wires ``cut`` sliced."""
-    return Query(
-        q.keep, q.observed, q.effects, q.normalize, q.rows, q.marginals, q.maximize, q.prune, cut
-    )
+    return dataclasses.replace(q, sliced=cut)
 
 
 def outcomes(sizes: Sequence[int], cut: tuple[int, ...]) -> Any:

@@ -21,6 +21,7 @@ from .._kernel import Kernel
 from .._objects import Obj, Object, product
 from .._walk import thread
 from ..backends import ops
+from ..drawing._layout import nesting_depth
 from ._sympy_codec import encode_expr
 
 
@@ -136,7 +137,7 @@ DEEP = 64
 def flat_if_deep(d: Diagram) -> Diagram:
     """``d``, or its wiring graph where ``d`` nests deeper than :data:`DEEP` (iterative:
     depth 10,000 is fine)."""
-    if not isinstance(d, (Seq, Par)) or _depth(d) <= DEEP:
+    if nesting_depth(d) <= DEEP:
         return d
     objs = list(d.dom.factors)
     steps: list[tuple[Diagram, tuple[int, ...], tuple[int, ...]]] = []
@@ -150,16 +151,6 @@ def flat_if_deep(d: Diagram) -> Diagram:
     inputs = list(range(len(objs)))
     outputs = thread(d, inputs, apply)
     return Graph(d.dom, d.cod, tuple(objs), tuple(inputs), tuple(steps), tuple(outputs), "saved")
-
-
-def _depth(d: Diagram) -> int:
-    deepest, stack = 0, [(d, 1)]
-    while stack:
-        t, k = stack.pop()
-        deepest = max(deepest, k)
-        if isinstance(t, (Seq, Par)):
-            stack.extend((p, k + 1) for p in t.parts)
-    return deepest
 
 
 _NODE_WRITERS: dict[type, Callable[[_Writer, Any], dict[str, Any]]] = {
