@@ -30,6 +30,7 @@ from ._dominance import sosd
 from ._equation import Equation
 from ._errors import (
     BackendError,
+    DistributedError,
     InformationError,
     InvalidArgumentError,
     InvalidObjectError,
@@ -42,6 +43,7 @@ from ._errors import (
     UnknownOutcomeError,
     ZeroProbabilityError,
 )
+from ._executor import map_queries
 from ._expectation import covariance, expectation, variance
 from ._experiments import (
     deficiency,
@@ -217,8 +219,9 @@ __all__ = [
     "do",
     "backdoor",
     "frontdoor",
-    # settings and backends
+    # settings, backends and where work runs
     "config",
+    "map_queries",
     "backends",
     # errors
     "MarkovCatError",
@@ -232,6 +235,7 @@ __all__ = [
     "UninterpretedBoxError",
     "BackendError",
     "MemoryLimitError",
+    "DistributedError",
     "PersistenceError",
     "InvalidArgumentError",
     # persistence

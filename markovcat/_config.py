@@ -35,6 +35,11 @@ class Config:
     tensors); raise it for a longer search, 0 turns it off. Plans are cached per value,
     and the same value gives the same plan in every process.
 
+    ``executor``: where independent work (the slices of a sliced contraction,
+    ``mc.map_queries``) runs: ``"local"`` (this process), ``"dask"`` (a Dask LocalCluster
+    started on first use), a scheduler address ``"tcp://host:port"`` or a
+    ``distributed.Client``; the query functions' ``executor=`` overrides it per call.
+
     >>> import markovcat as mc
     >>> old, mc.config.row_atol = mc.config.row_atol, 1e-3
     >>> p = mc.state(mc.Bool, [0.5, 0.5004])
@@ -46,6 +51,7 @@ class Config:
     row_atol: float = 1e-5
     max_elements: int = 2**27
     path_trials: int = 64
+    executor: Any = "local"
 
     def __setattr__(self, key: str, value: Any) -> None:
         if key == "row_atol":
@@ -57,6 +63,8 @@ class Config:
                     f"mc.config.{key}: expected an integer >= {low}, given {value!r:.80}"
                 )
             value = int(value)
+        elif key == "executor":
+            value = check_executor(value, "mc.config.executor")
         elif key not in {f.name for f in fields(self)}:
             raise InvalidArgumentError(
                 f"mc.config has no setting {key!r}; settings are {[f.name for f in fields(self)]}"
@@ -105,6 +113,22 @@ def check_tolerance(atol: Any, where: str) -> float:
             f"{where}: expected a finite tolerance atol >= 0, given {atol!r:.80}"
         )
     return float(atol)
+
+
+def check_executor(value: Any, where: str) -> Any:
+    """``value`` if it names an executor (see ``Config``), else :class:`InvalidArgumentError`.
+
+    >>> check_executor("tcp://127.0.0.1:8786", "mc.config.executor")
+    'tcp://127.0.0.1:8786'
+    """
+    if isinstance(value, str) and (value in ("local", "dask") or "://" in value):
+        return value
+    if all(hasattr(value, a) for a in ("map", "gather", "scatter", "scheduler_info")):
+        return value  # a distributed.Client, or anything that acts like one
+    raise InvalidArgumentError(
+        f"{where}: expected an executor — 'local', 'dask', a scheduler address such as "
+        f"'tcp://host:8786', or a distributed.Client — given {value!r:.80}"
+    )
 
 
 config = Config()

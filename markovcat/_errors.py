@@ -165,6 +165,17 @@ class InvalidArgumentError(MarkovCatError, ValueError):
     """
 
 
+class DistributedError(MarkovCatError, RuntimeError):
+    """Work sent to a Dask cluster did not come back: the scheduler cannot be reached, the
+    cluster lost the tasks (workers died more often than Dask's ``allowed_failures``), or
+    dask.distributed is not installed. Nothing partial is ever returned.
+
+    >>> import markovcat as mc
+    >>> issubclass(mc.DistributedError, RuntimeError)
+    True
+    """
+
+
 class LawError(AssertionError):
     """A law failed: the message says which, on which inputs, by how much.
 

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _dispatch, _engine
+from . import _dispatch, _engine, _executor
 from ._compare import tables
 from ._compile import contract
 from ._config import check_tolerance
@@ -52,7 +52,7 @@ def _positions(d: Diagram, keys: Sequence[Any] | Any, fn: str) -> list[int]:
     return out
 
 
-def marginal(joint: Diagram, keep: Sequence[int] | int) -> Kernel:
+def marginal(joint: Diagram, keep: Sequence[int] | int, *, executor: Any = None) -> Kernel:
     """Keep the codomain factors at positions ``keep`` (or names), in the order given.
 
     Works on states and on kernels; one contraction in which the other factors are
@@ -68,7 +68,9 @@ def marginal(joint: Diagram, keep: Sequence[int] | int) -> Kernel:
     joint = _diagram(joint, "marginal")
     keep = factor_positions(joint.cod, keep)
     cod = product(*(joint.cod.factors[k] for k in keep))
-    return Kernel._trusted(joint.dom, cod, contract(joint, keep=keep), None)
+    with _executor.selected(executor, "mc.marginal(executor=)"):
+        table = contract(joint, keep=keep)
+    return Kernel._trusted(joint.dom, cod, table, None)
 
 
 def disintegrate(joint: Diagram, on: Sequence[int] | int) -> tuple[Kernel, Kernel]:
@@ -149,6 +151,8 @@ def condition(
     state: Diagram,
     evidence: Mapping[Any, Any] | Diagram,
     keep: Sequence[Any] | None = None,
+    *,
+    executor: Any = None,
 ) -> Kernel:
     """The posterior state on the same object given ``evidence``.
 
@@ -157,7 +161,8 @@ def condition(
     observed as ``True``. With ``keep`` (positions or names), only the posterior marginal
     of those factors is returned — one contraction, without the joint, however many wires
     the diagram has (a factor listed twice comes out copied). Evidence of probability 0
-    raises :class:`ZeroProbabilityError`.
+    raises :class:`ZeroProbabilityError`. ``executor`` (default ``mc.config.executor``)
+    says where the slices of a contraction over the memory limit run (docs/scaling.md).
 
     >>> import markovcat as mc
     >>> D, T = mc.Obj("D", ("healthy", "ill")), mc.Obj("T", ("neg", "pos"))
@@ -178,21 +183,22 @@ def condition(
     X = state.cod
     n = len(X.factors)
     target = list(range(n)) if keep is None else factor_positions(X, keep)
-    if isinstance(evidence, Diagram):
-        pred = evidence
-        if pred.dom != X or pred.cod != Bool:
-            raise TypeMismatchError(
-                f"mc.condition: a predicate must be a kernel {X} → Bool, given {pred.dom} → {pred.cod}"
-            )
-        weighted = state >> copy(X) >> (identity(X) @ pred)
-        query = Query(keep=tuple(target), effects=(n,), normalize="all")
-        table, log_z = _engine.run(weighted, query, effects=[np.array([0.0, 1.0])])
-        check_positive(log_z, state, describe(pred))
-    else:
-        positions, values = observe(state, evidence)
-        query = Query(keep=tuple(target), observed=positions, normalize="all")
-        table, log_z = _engine.run(state, query, evidence=values)
-        check_positive(log_z, state, evidence)
+    with _executor.selected(executor, "mc.condition(executor=)"):
+        if isinstance(evidence, Diagram):
+            pred = evidence
+            if pred.dom != X or pred.cod != Bool:
+                raise TypeMismatchError(
+                    f"mc.condition: a predicate must be a kernel {X} → Bool, given {pred.dom} → {pred.cod}"
+                )
+            weighted = state >> copy(X) >> (identity(X) @ pred)
+            query = Query(keep=tuple(target), effects=(n,), normalize="all")
+            table, log_z = _engine.run(weighted, query, effects=[np.array([0.0, 1.0])])
+            check_positive(log_z, state, describe(pred))
+        else:
+            positions, values = observe(state, evidence)
+            query = Query(keep=tuple(target), observed=positions, normalize="all")
+            table, log_z = _engine.run(state, query, evidence=values)
+            check_positive(log_z, state, evidence)
     return Kernel._trusted(I, product(*(X.factors[i] for i in target)), table, None)
 
 

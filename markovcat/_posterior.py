@@ -25,7 +25,7 @@ from typing import Any, Literal, overload
 
 import numpy as np
 
-from . import _engine, backends
+from . import _engine, _executor, backends
 from ._deprecation import renamed, warn
 from ._diagram import Diagram
 from ._engine import Query
@@ -48,24 +48,40 @@ def _state(state: Any, fn: str) -> Diagram:
 
 @overload
 def posterior_marginals(
-    state: Diagram, evidence: Mapping[Any, Any] | None = ..., *, by_name: Literal[False] = ...
+    state: Diagram,
+    evidence: Mapping[Any, Any] | None = ...,
+    *,
+    by_name: Literal[False] = ...,
+    executor: Any = ...,
 ) -> list[Kernel]: ...
 
 
 @overload
 def posterior_marginals(
-    state: Diagram, evidence: Mapping[Any, Any] | None = ..., *, by_name: Literal[True]
+    state: Diagram,
+    evidence: Mapping[Any, Any] | None = ...,
+    *,
+    by_name: Literal[True],
+    executor: Any = ...,
 ) -> dict[str, Kernel]: ...
 
 
 @overload
 def posterior_marginals(
-    state: Diagram, evidence: Mapping[Any, Any] | None = ..., *, by_name: bool
+    state: Diagram,
+    evidence: Mapping[Any, Any] | None = ...,
+    *,
+    by_name: bool,
+    executor: Any = ...,
 ) -> list[Kernel] | dict[str, Kernel]: ...
 
 
 def posterior_marginals(
-    state: Diagram, evidence: Mapping[Any, Any] | None = None, *, by_name: bool = False
+    state: Diagram,
+    evidence: Mapping[Any, Any] | None = None,
+    *,
+    by_name: bool = False,
+    executor: Any = None,
 ) -> list[Kernel] | dict[str, Kernel]:
     """The posterior marginal of every codomain factor of ``state`` given ``evidence``.
 
@@ -75,7 +91,9 @@ def posterior_marginals(
     All marginals come from one forward and one adjoint contraction of the pruned tensor
     network, every intermediate rescaled — the joint is never built. Evidence keys are
     factor positions or unique factor names; evidence of probability 0 raises
-    :class:`ZeroProbabilityError`.
+    :class:`ZeroProbabilityError`. ``executor`` (default ``mc.config.executor``) says
+    where the slices of a contraction over the memory limit run (``"dask"``, a
+    ``distributed.Client``, ...; docs/scaling.md).
 
     >>> import markovcat as mc
     >>> D, T = mc.Obj("D", ("healthy", "ill")), mc.Obj("T", ("neg", "pos"))
@@ -97,14 +115,15 @@ def posterior_marginals(
                 f"have unique names, but {shared} name more than one factor; use "
                 "by_name=False (a list in factor order)"
             )
-        margs = posterior_marginals(state, evidence)
+        margs = posterior_marginals(state, evidence, executor=executor)
         return {f.name: m for f, m in zip(factors, margs, strict=True)}
     positions, values = observe(state, evidence)
     if not factors:
         return []
-    positive, _, margs = _engine.all_marginals(
-        state, Query(observed=positions, marginals=True), evidence=values
-    )
+    with _executor.selected(executor, "mc.posterior_marginals(executor=)"):
+        positive, _, margs = _engine.all_marginals(
+            state, Query(observed=positions, marginals=True), evidence=values
+        )
     if ops.is_concrete(positive) and not bool(np.asarray(positive)):
         raise ZeroProbabilityError(
             f"cannot condition the state I → {state.cod} on evidence {dict(evidence or {})!r}: "
@@ -148,6 +167,8 @@ def posterior(
     state: Diagram,
     evidence: Mapping[Any, Any] | Diagram | None = None,
     keep: Sequence[Any] | Any | None = None,
+    *,
+    executor: Any = None,
 ) -> Kernel:
     """The posterior of the factors ``keep`` (a position or name, or a list; all factors
     when omitted) given ``evidence``: :func:`condition` with the evidence optional.
@@ -172,10 +193,12 @@ def posterior(
         )
         evidence, keep = keep, evidence
     state = _state(state, "posterior")
-    return condition(state, {} if evidence is None else evidence, keep)
+    return condition(state, {} if evidence is None else evidence, keep, executor=executor)
 
 
-def log_evidence(state: Diagram, evidence: Mapping[Any, Any] | None = None) -> Any:
+def log_evidence(
+    state: Diagram, evidence: Mapping[Any, Any] | None = None, *, executor: Any = None
+) -> Any:
     """``log P(evidence)`` under ``state`` (natural log), as a backend scalar.
 
     One rescaled contraction of the pruned network, so a 10,000-step chain of observations
@@ -191,7 +214,9 @@ def log_evidence(state: Diagram, evidence: Mapping[Any, Any] | None = None) -> A
     """
     state = _state(state, "log_evidence")
     positions, values = observe(state, evidence)
-    table, log_z = _engine.run(state, Query(observed=positions, normalize="all"), evidence=values)
+    with _executor.selected(executor, "mc.log_evidence(executor=)"):
+        query = Query(observed=positions, normalize="all")
+        table, log_z = _engine.run(state, query, evidence=values)
     return ops.scalar(ops.wrap(table, log_z))  # log 0 = -inf where the evidence is impossible
 
 

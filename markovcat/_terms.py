@@ -60,6 +60,10 @@ def describe(d: Any, limit: int = 80) -> str:
     return s if len(s) <= limit else s[: limit - 3] + "..."
 
 
+#: Private fields that are part of a term (a kernel's table as given), not caches.
+_KEPT = frozenset({"_given"})
+
+
 class Diagram:
     """Base of all morphisms: a term with a domain and a codomain.
 
@@ -77,6 +81,11 @@ class Diagram:
     def _canonical(self) -> Diagram:
         """The term this one stands for (a traced graph stands for its layered term)."""
         return self
+
+    def __getstate__(self) -> dict[str, Any]:
+        """What pickling and deep copies keep: the term's own fields, not the caches that
+        queries leave on it (networks, plans, hashes), which belong to one process."""
+        return {k: v for k, v in self.__dict__.items() if not k.startswith("_") or k in _KEPT}
 
     # ---- building terms --------------------------------------------------------------
     def __rshift__(self, other: Diagram) -> Diagram:

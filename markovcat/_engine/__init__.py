@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import backends
+from .. import _executor, backends
 from .._config import config
 from .._diagram import Diagram, describe
 from .._errors import MemoryLimitError
@@ -94,17 +94,31 @@ def _each_slice(
     tables: list[Any],
     vectors: list[Any],
     evidence: Sequence[int],
-) -> list[Any]:
-    """The pass ``kind`` of ``p`` once, or once per outcome of the sliced wires ``cut``
-    (their outcomes follow the evidence), which needs concrete float tables."""
-    fn = _jitted(p, kind, lead)
+) -> Any:
+    """The pass ``kind`` of ``p``, run once, or once per outcome of the sliced wires
+    ``cut`` (their outcomes follow the evidence) and summed, which needs concrete float
+    tables. Slices run on the executor in force (``mc.config.executor``), in chunks."""
     if not cut:
-        return [fn(lead, tables, vectors, list(evidence))]
+        return _jitted(p, kind, lead)(lead, tables, vectors, list(evidence))
     if ops.is_exact(lead) or not ops.is_concrete(lead):
         raise _too_large(
             d, p, (), " (sliced contraction needs concrete float tables: not exact, not traced)"
         )
-    return [fn(lead, tables, vectors, [*evidence, *s]) for s in _slice.outcomes(net.sizes, cut)]
+    todo = list(_slice.outcomes(net.sizes, cut))
+    shared = (p, kind, lead, tables, vectors, tuple(evidence))
+    runner = _executor.resolve()
+    if runner is None:
+        return _slices(todo, shared)
+    parts = runner.map(_slices, _executor.chunks(todo, runner.threads * 4), shared)
+    return _slice.add(kind, parts, p.query.normalize)
+
+
+def _slices(outcomes: list[tuple[int, ...]], shared: tuple) -> Any:
+    """The sum of the slices at ``outcomes`` (one task on a cluster)."""
+    p, kind, lead, tables, vectors, evidence = shared
+    fn = _jitted(p, kind, lead)
+    parts = [fn(lead, tables, vectors, [*evidence, *s]) for s in outcomes]
+    return _slice.add(kind, parts, p.query.normalize)
 
 
 def _count(n: int) -> str:
@@ -179,8 +193,7 @@ def run(
         table = ops.ones(lead, tuple(net.sizes[w] for w in p.out_wires))
         log_one = ops.log(ops.ones(lead, ()))  # log 1 = 0 on the query's backend
         return _run._arrange(p, _run.compiled(p, lead), table, list(evidence)), log_one
-    parts = _each_slice(d, net, p, cut, "contraction", lead, tables, vectors, evidence)
-    return parts[0] if not cut else _slice.add_tables(parts, query.normalize)
+    return _each_slice(d, net, p, cut, "contraction", lead, tables, vectors, evidence)
 
 
 def all_marginals(
@@ -192,8 +205,7 @@ def all_marginals(
     lead = _lead(net, tables, vectors, None)
     if p.root < 0 and not cut:  # every factor observed
         return True, 0.0, [ops.eye(lead, n)[evidence[i]] for _, i, n in p.layout]
-    parts = _each_slice(d, net, p, cut, "marginals", lead, tables, vectors, evidence)
-    return parts[0] if not cut else _slice.add_marginals(parts)
+    return _each_slice(d, net, p, cut, "marginals", lead, tables, vectors, evidence)
 
 
 def argmax(d: Diagram, query: Query, *, evidence: Sequence[int] = ()) -> tuple[dict, Any]:

@@ -32,6 +32,7 @@ import math
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import opt_einsum as oe
 
@@ -126,6 +127,11 @@ class Plan:
         skip = set(self.unscaled)  # for the hot loop: (node, children, rescale?)
         self.links = tuple((st.node, st.children, i not in skip) for i, st in enumerate(self.steps))
         self.maximizing = any(st.max_axis is not None for st in self.steps)
+
+    def __getstate__(self) -> dict[str, Any]:
+        """A plan travels (to a Dask worker) without its compiled functions, which
+        belong to this process; the receiver compiles its own."""
+        return {**self.__dict__, "compiled": {}}
 
 
 _LOCK = threading.RLock()

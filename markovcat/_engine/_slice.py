@@ -101,6 +101,14 @@ def add_marginals(parts: list[tuple[Any, Any, list[Any]]]) -> tuple[Any, Any, li
     return bool(np.isfinite(float(log_z))), log_z, margs
 
 
+def add(kind: str, parts: list[Any], normalize: str) -> Any:
+    """The sum of slices (or of sums of slices) of the pass ``kind``: a contraction's
+    ``(table, log_scale)`` or all marginals' ``(positive, log_z, marginals)``."""
+    if len(parts) == 1:
+        return parts[0]
+    return add_tables(parts, normalize) if kind == "contraction" else add_marginals(parts)
+
+
 def _weights(logs: list[Any]) -> tuple[list[Any], Any]:
     """Each slice's share ``exp(log Z_s − log Z)`` and ``log Z = log Σ_s exp(log Z_s)``
     (all shares 0 and ``log Z = -inf`` when every slice has total 0)."""
@@ -114,6 +122,7 @@ def _weights(logs: list[Any]) -> tuple[list[Any], Any]:
 
 __all__ = [
     "MAX_SLICES",
+    "add",
     "add_marginals",
     "add_tables",
     "choose",
