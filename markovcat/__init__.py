@@ -104,6 +104,7 @@ from ._sufficiency import (
 )
 from ._table import to_pandas, to_xarray
 from ._version import __version__
+from .backends import sharded_vmap
 from .drawing import Drawing  # also gives every diagram .draw() and .to_tikz()
 from .io import (
     BifFormatError,
@@ -222,6 +223,7 @@ __all__ = [
     # settings, backends and where work runs
     "config",
     "map_queries",
+    "sharded_vmap",
     "backends",
     # errors
     "MarkovCatError",

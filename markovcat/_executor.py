@@ -145,7 +145,7 @@ def _client(name: str) -> Any:
                 _CLUSTER.append(cluster)
                 client = distributed.Client(cluster)
             else:
-                client = distributed.Client(name, timeout="10s")
+                client = distributed.Client(name)  # waits distributed.comm.timeouts.connect
         except (OSError, distributed.TimeoutError) as e:
             raise DistributedError(
                 f"cannot reach a Dask scheduler at {name!r}: {type(e).__name__}: {e}; "
@@ -230,7 +230,12 @@ def map_queries(
         raise InvalidArgumentError(
             f"mc.map_queries: expected an integer chunksize >= 1, given {chunksize!r:.80}"
         )
-    todo = list(items)
+    try:
+        todo = list(items)
+    except TypeError:
+        raise InvalidArgumentError(
+            f"mc.map_queries: expected an iterable of items, given {items!r:.80}"
+        ) from None
     runner = resolve(executor)
     if runner is None or not todo:
         return [fn(x) for x in todo]

@@ -37,13 +37,14 @@ def client(cluster):
         yield c
 
 
-def _latent_model(seed=3, children=8):
+def _latent_model(seed=3, children=8, array=np.asarray):
     """A latent X with eight children; conditioning on three and keeping all marginals
-    has an intermediate of |X|·|Y|² entries, sliced on X under a limit of |Y|²."""
+    has an intermediate of |X|·|Y|² entries, sliced on X under a limit of |Y|². Tables
+    are made by ``array`` (``jnp.asarray`` for JAX tables)."""
     rng = np.random.default_rng(seed)
     X, Y = mc.Obj("X", 5), mc.Obj("Y", 4)
-    prior = mc.state(X, rng.dirichlet(np.ones(5)))
-    emit = [mc.kernel(X, Y, rng.dirichlet(np.ones(4), size=5)) for _ in range(children)]
+    prior = mc.state(X, array(rng.dirichlet(np.ones(5))))
+    emit = [mc.kernel(X, Y, array(rng.dirichlet(np.ones(4), size=5))) for _ in range(children)]
 
     @mc.program(mc.I, mc.product(*[Y] * children))
     def model():
@@ -228,3 +229,40 @@ def test_without_dask_the_error_says_which_extra_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "distributed", None)
     with pytest.raises(mc.DistributedError, match=r"markovcat\[distributed\]"):
         mc.map_queries(abs, [1, 2], executor="tcp://127.0.0.1:9")
+
+
+def test_the_scaling_page_example(cluster):
+    """The example of docs/scaling.md (between the markers), on this module's cluster."""
+    address = cluster.scheduler_address
+    # --8<-- [start:dask]
+    import markovcat as mc
+    from markovcat.models import hidden_markov_model
+
+    H, O = mc.Obj("H", ("rain", "sun")), mc.Obj("O", ("umbrella", "none"))
+    hmm = hidden_markov_model(
+        mc.state(H, [0.5, 0.5]),
+        mc.kernel(H, H, [[0.7, 0.3], [0.3, 0.7]]),
+        mc.kernel(H, O, [[0.9, 0.1], [0.2, 0.8]]),
+        length=3,
+    )
+    days = [{1: u, 3: v} for u in O.outcomes for v in O.outcomes]  # 4 evidence patterns
+
+    # the Dask cluster at `address` (a Client, or "dask" for a LocalCluster on this machine)
+    rain_on_day_2 = mc.map_queries(
+        lambda ev: float(mc.posterior(hmm, ev, keep=4).array[0]), days, executor=address
+    )
+    # a contraction over the memory limit is sliced, and the slices run on the cluster
+    with mc.config.override(max_elements=2, executor=address):
+        sliced = mc.posterior_marginals(hmm, {1: "umbrella", 3: "umbrella"})
+    # --8<-- [end:dask]
+    # brute force: P(H2 = rain | O0 = u, O1 = v) from the joint of the hidden days
+    A, B = np.array([[0.7, 0.3], [0.3, 0.7]]), np.array([[0.9, 0.1], [0.2, 0.8]])
+    want = []
+    for ev in days:
+        u, v = O.outcomes.index(ev[1]), O.outcomes.index(ev[3])
+        joint = np.einsum("a,a,ab,b,bc->abc", [0.5, 0.5], B[:, u], A, B[:, v], A)
+        want.append(joint.sum(axis=(0, 1))[0] / joint.sum())
+    np.testing.assert_allclose(rain_on_day_2, want, rtol=1e-12)
+    local = mc.posterior_marginals(hmm, {1: "umbrella", 3: "umbrella"})
+    for a, b in zip(sliced, local, strict=True):
+        np.testing.assert_allclose(a.array, b.array, atol=1e-13)

@@ -107,10 +107,13 @@ def _each_slice(
     todo = list(_slice.outcomes(net.sizes, cut))
     shared = (p, kind, lead, tables, vectors, tuple(evidence))
     runner = _executor.resolve()
-    if runner is None:
-        return _slices(todo, shared)
-    parts = runner.map(_slices, _executor.chunks(todo, runner.threads * 4), shared)
-    return _slice.add(kind, parts, p.query.normalize)
+    if runner is not None:
+        parts = runner.map(_slices, _executor.chunks(todo, runner.threads * 4), shared)
+        return _slice.add(kind, parts, p.query.normalize)
+    width = ops.device_count(lead)
+    if width > 1:  # one slice per device at a time, every device at once
+        return _sharded_slices(todo, shared, width)
+    return _slices(todo, shared)
 
 
 def _slices(outcomes: list[tuple[int, ...]], shared: tuple) -> Any:
@@ -118,6 +121,30 @@ def _slices(outcomes: list[tuple[int, ...]], shared: tuple) -> Any:
     p, kind, lead, tables, vectors, evidence = shared
     fn = _jitted(p, kind, lead)
     parts = [fn(lead, tables, vectors, [*evidence, *s]) for s in outcomes]
+    return _slice.add(kind, parts, p.query.normalize)
+
+
+def _sharded_slices(outcomes: list[tuple[int, ...]], shared: tuple, width: int) -> Any:
+    """The sum of the slices at ``outcomes``, ``width`` at a time: one vmapped pass with
+    the slices sharded across the devices (compiled once per plan)."""
+    p, kind, lead, tables, vectors, evidence = shared
+    key = ("sharded", kind, width)
+    fn = p.compiled.get(key)
+    if fn is None:
+        with _LOCK:
+            fn = p.compiled.get(key)
+            if fn is None:
+                each = partial(getattr(_run, kind), p)
+                fn = p.compiled[key] = backends.sharded_vmap(each, in_axes=(None, None, None, 0))
+    rows = np.array([[*evidence, *s] for s in outcomes], dtype=np.int64)
+    parts = []
+    for start in range(0, len(rows), width):
+        group = rows[start : start + width]
+        out = fn(lead, tables, vectors, group)
+        parts += [  # row i of each result: (table, scale) or (positive, log_z, marginals)
+            tuple([m[i] for m in x] if isinstance(x, list) else x[i] for x in out)
+            for i in range(len(group))
+        ]
     return _slice.add(kind, parts, p.query.normalize)
 
 

@@ -120,6 +120,12 @@ jit = _primitive(
     "jit", "jit(like, fn): fn compiled for like's backend (jax.jit on JAX, fn itself elsewhere)."
 )
 
+device_count = _primitive(
+    "device_count",
+    "device_count(like): how many devices a batch of this backend's computations can be "
+    "spread over (JAX: its devices; numpy and exact: 1).",
+)
+
 rescale_axes = _primitive(
     "rescale_axes",
     "rescale_axes(x, axes): x divided by its maximum over axes (per remaining index; "

@@ -153,3 +153,4 @@ def _(table, n_dom, atol):
 
 
 d.jit.register(_A, object)(lambda like, fn: jax.jit(fn))
+d.device_count.register(_A)(lambda like: jax.device_count())
