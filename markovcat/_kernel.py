@@ -267,14 +267,16 @@ def _from_leaf(dom: Object, cod: Object, leaf: Any, name: str | None) -> Kernel:
     pass through untouched, as JAX needs. Not a kernel, so refused: a gradient with respect
     to a kernel (differentiate with respect to its table instead) or a batched table out of
     ``jax.vmap`` (return ``.array`` from the mapped function instead)."""
-    if not ops.is_table(leaf):
+    full = dom.shape + cod.shape
+    shape = getattr(leaf, "shape", None)
+    if not ops.is_table(leaf) and not (isinstance(shape, tuple) and shape != full):
         return Kernel._trusted(dom, cod, leaf, name)
     what = _describe(name, dom, cod)
-    full = dom.shape + cod.shape
-    if tuple(leaf.shape) != full:
+    if tuple(leaf.shape) != full:  # also a tracer: jax.vmap over a kernel maps its table
         raise NotStochasticError(
             f"{what}: a pytree leaf must be a table of shape {full}, given shape "
-            f"{tuple(leaf.shape)} (a batched table out of jax.vmap? return .array instead)"
+            f"{tuple(leaf.shape)} (jax.vmap over a kernel, or a batched table out of it? map "
+            "over the table, an array, and build the kernel inside; return .array)"
         )
     arr = _table(dom, cod, leaf, what)
     _validate(dom, cod, arr, what, config.row_atol)
@@ -326,6 +328,10 @@ def _from_dict(dom: Object, cod: Object, table: Mapping, what: str) -> np.ndarra
     return arr
 
 
+#: The most axes a table may have (numpy's limit on array dimensions).
+MAX_AXES = 64
+
+
 def _table(dom: Object, cod: Object, table: Any, what: str) -> Any:
     if isinstance(table, Mapping):
         table = _from_dict(dom, cod, table, what)
@@ -334,6 +340,12 @@ def _table(dom: Object, cod: Object, table: Any, what: str) -> Any:
     except NotStochasticError as exc:
         raise NotStochasticError(f"{what}: {exc}") from None
     full = dom.shape + cod.shape
+    if len(full) > MAX_AXES:
+        raise NotStochasticError(
+            f"{what}: a table has one axis per wire, and arrays have at most {MAX_AXES} "
+            f"axes; this one would need {len(full)} ({len(dom.factors)} input and "
+            f"{len(cod.factors)} output wires); group wires into fewer, larger objects"
+        )
     shape = tuple(arr.shape)
     if shape != full:
         flat = [(dom.size, cod.size)] + ([(cod.size,)] if dom == I else [])

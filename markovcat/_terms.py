@@ -111,6 +111,9 @@ class Diagram:
 
     # Python asks the right operand when the left one (an int, a list, ...) has no meaning
     # for the operator: say what was given instead of Python's bare "unsupported operand".
+    # numpy arrays ask too, instead of broadcasting over a diagram as if it were a scalar.
+    __array_ufunc__ = None
+
     def __rrshift__(self, other: Any) -> Diagram:
         raise _not_a_diagram_left(self, ">>", other)
 
@@ -316,6 +319,20 @@ class Swap(Diagram):
 # so nothing below recurses: types are computed when a composite is built (from its
 # parts, which already know theirs), and equality, hashing, printing and :func:`thread`
 # walk with an explicit stack.
+def _rebuild(items: list[Any]) -> Diagram:
+    """The composite that :meth:`_Composite.__reduce__` wrote as ``items``."""
+    stack: list[Diagram] = []
+    for item in items:
+        if isinstance(item, tuple):
+            cls, n = item
+            parts = tuple(stack[len(stack) - n :])
+            del stack[len(stack) - n :]
+            stack.append(cls(parts))
+        else:
+            stack.append(item)
+    return stack[0]
+
+
 class _Composite(Diagram):
     """Shared machinery of :class:`Seq` and :class:`Par`: flat parts, immutable.
 
@@ -361,7 +378,20 @@ class _Composite(Diagram):
         raise AttributeError(f"{type(self).__name__} is immutable: cannot delete {name!r}")
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), (self.parts,))
+        # flat, in postorder: pickling and deep copies of terms nested 10,000 deep do not
+        # recurse (leaves are pickled as they are; a composite is (its class, its arity))
+        items: list[Any] = []
+        stack: list[tuple[Diagram, bool]] = [(self, False)]
+        while stack:
+            node, closed = stack.pop()
+            if not isinstance(node, _Composite):
+                items.append(node)
+            elif closed:
+                items.append((type(node), len(node.parts)))
+            else:
+                stack.append((node, True))
+                stack.extend((p, False) for p in reversed(node.parts))
+        return (_rebuild, (items,))
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Diagram):

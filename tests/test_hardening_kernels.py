@@ -323,3 +323,14 @@ def test_every_refusal_is_a_markovcat_error():
     for bad in (np.ma.masked_array([0.5, 0.5]), np.array([1, 0], dtype="m8[D]"), np.timedelta64(1)):
         with pytest.raises(mc.MarkovCatError):
             mc.state(X, bad) if np.ndim(bad) else mc.kernel(mc.I, mc.I, bad)
+
+
+def test_vmap_over_a_kernel_is_a_clear_error(jx):
+    jnp = jx.numpy
+    k = mc.state(mc.Bool @ mc.Bool, jnp.full((2, 2), 0.25))
+    with pytest.raises(mc.NotStochasticError, match="jax.vmap over a kernel"):
+        jx.vmap(lambda k: mc.marginal(k, [0]).array)(k)
+    # mapping over the table instead works, and gives the row sums
+    tables = jnp.array([[[0.1, 0.2], [0.3, 0.4]], [[0.25, 0.25], [0.5, 0.0]]])
+    got = jx.vmap(lambda t: mc.marginal(mc.state(mc.Bool @ mc.Bool, t), [0]).array)(tables)
+    np.testing.assert_allclose(got, [[0.3, 0.7], [0.5, 0.5]], atol=1e-15)

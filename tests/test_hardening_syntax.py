@@ -342,3 +342,41 @@ def test_interpret_ten_thousand_deep_and_self_reference():
     h = mc.Box("h", X, X)
     with pytest.raises(mc.TypeMismatchError, match="contains it"):
         mc.interpret(h, {"h": h >> h})
+
+
+def test_pickle_and_deepcopy_of_terms_ten_thousand_deep():
+    """Composites pickle flat (postorder), so neither pickling nor deep copies recurse:
+    symbolic terms come back equal, numeric ones with the same table as a hand-computed
+    power of the matrix."""
+    import copy
+    import pickle
+
+    X = mc.Obj("X", 2)
+    symbolic = deep_chain(mc.Box("f", X, X), mc.Box("g", X, X @ X))
+    assert pickle.loads(pickle.dumps(symbolic)) == symbolic
+    assert copy.deepcopy(symbolic) == symbolic
+    A = np.array([[0.9, 0.1], [0.2, 0.8]])
+    f = mc.kernel(X, X, A)
+    numeric = deep_chain(f, mc.copy(X), n=3000)
+    back = pickle.loads(pickle.dumps(numeric))
+    # the first f, then f once per step on the kept wire (the copy's other branch is deleted)
+    steps = 1 + 3000
+    np.testing.assert_allclose(back.evaluate().array, np.linalg.matrix_power(A, steps), atol=1e-12)
+    assert not any(k.startswith("_network") for k in pickle.loads(pickle.dumps(f)).__dict__)
+
+
+def test_numpy_arrays_on_the_left_of_diagram_operators_are_clear_errors():
+    f = mc.identity(mc.Bool)
+    for op in (operator.matmul, operator.rshift, operator.lshift):
+        with pytest.raises(
+            mc.TypeMismatchError, match="expected a diagram or kernel on the left, given ndarray"
+        ):
+            op(np.eye(2), f)
+
+
+def test_a_table_of_more_than_sixty_four_axes_is_refused_clearly():
+    U = mc.Obj("U", 1)
+    with pytest.raises(mc.NotStochasticError, match="at most 64 axes; this one would need 65"):
+        mc.state(mc.product(*[U] * 65), [1.0])
+    with pytest.raises(mc.BackendError, match="130 axes; einsum supports at most 52"):
+        mc.identity(mc.product(*[U] * 65)).array
