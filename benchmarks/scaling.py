@@ -5,8 +5,8 @@
   ``mc.map_queries`` on a LocalCluster of 1 and of 2 worker processes (one thread each,
   loopback). Cluster start-up is not timed; the answers are compared with the
   in-process ones.
-* ``shard`` — a batched query: the log-likelihood of a 16-state HMM (T = 200) for a
-  batch of 64 transition matrices, ``mc.sharded_vmap`` on 4 CPU devices against the same
+* ``shard`` — a batched query: the log-likelihood of a 16-state HMM (T = 500) for a
+  batch of 512 transition matrices, ``mc.sharded_vmap`` on 4 CPU devices against the same
   on 1 device (each in a fresh interpreter: JAX fixes its devices at import, by
   ``XLA_FLAGS=--xla_force_host_platform_device_count``). Compile time is printed apart.
 * sliced against unsliced contractions (munin1, link at 1/8 of the unsliced plan):
@@ -94,7 +94,7 @@ import jax, jax.numpy as jnp, numpy as np
 jax.config.update("jax_enable_x64", True)
 import markovcat as mc
 from markovcat.models import hidden_markov_model
-n, m, T, batch = 16, 8, 200, 64
+n, m, T, batch = 16, 8, 500, 512
 rng = np.random.default_rng(1)
 H, O = mc.Obj("H", n), mc.Obj("O", m)
 init, B = rng.dirichlet(np.ones(n)), rng.dirichlet(np.ones(m), size=n)
@@ -115,7 +115,7 @@ print(json.dumps({"devices": len(jax.devices()), "on": len(out.sharding.device_s
 
 
 def bench_shard() -> None:
-    print("\n## shard: HMM log-likelihood (16 states, T = 200) for 64 transition matrices")
+    print("\n## shard: HMM log-likelihood (16 states, T = 500) for 512 transition matrices")
     results = {}
     for devices in (1, 4):
         env = {

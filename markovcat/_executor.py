@@ -29,10 +29,12 @@ from __future__ import annotations
 import atexit
 import math
 import os
+import pickle
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from functools import partial
 from typing import Any, TypeVar
 
 from ._config import check_executor, config
@@ -102,18 +104,25 @@ class Dask:
 
     def map(self, task: Callable[..., T], parts: Sequence[Any], shared: Any) -> list[T]:
         """``[task(part, shared) for part in parts]``, one Dask task per part; ``shared``
-        is sent to every worker once (so it survives the loss of any one worker)."""
+        is sent to every worker once. Tasks are pure, so where a worker's death loses
+        ``shared`` with it (Dask cancels the tasks that needed it) they are sent again,
+        once; a task that kills workers past Dask's ``allowed_failures`` is not."""
         distributed = _distributed()
-        futures: list[Any] = []
-        try:
-            (ref,) = self.client.scatter([shared], broadcast=True, hash=False)
-            futures = self.client.map(task, parts, shared=ref, pure=False)
-            return list(self.client.gather(futures))
-        except (distributed.KilledWorker, distributed.CancelledError, OSError) as e:
-            raise _lost(e) from e
-        finally:
-            if futures:
-                self.client.cancel(futures)
+        for attempt in (1, 2):
+            futures: list[Any] = []
+            try:
+                (ref,) = self.client.scatter([shared], broadcast=True, hash=False)
+                futures = self.client.map(partial(_packed, task), parts, shared=ref, pure=False)
+                return [pickle.loads(b) for b in self.client.gather(futures)]
+            except distributed.CancelledError as e:
+                if attempt == 2:
+                    raise _lost(e) from e
+            except (distributed.KilledWorker, OSError) as e:
+                raise _lost(e) from e
+            finally:
+                if futures:
+                    self.client.cancel(futures)
+        raise AssertionError("unreachable")
 
 
 def resolve(executor: Any = None) -> Dask | None:
@@ -186,6 +195,13 @@ def _lost(e: BaseException) -> DistributedError:
         "returned. Workers that die repeatedly (out of memory?) exhaust Dask's "
         "allowed_failures; check the workers' logs, or run with executor='local'"
     )
+
+
+def _packed(task: Callable[..., Any], part: Any, shared: Any) -> bytes:
+    """``task(part, shared)`` pickled in one piece: a chunk's results (hundreds of small
+    arrays, say) travel as one frame instead of one frame per array, several times faster
+    through Dask's serialisation."""
+    return pickle.dumps(task(part, shared), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _apply(part: list[Any], shared: Callable[[Any], Any]) -> list[Any]:

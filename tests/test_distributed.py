@@ -150,8 +150,19 @@ def test_a_worker_killed_mid_query_still_gives_the_right_answer(client, tmp_path
     client.wait_for_workers(2, timeout=60)
 
 
-def test_a_query_whose_tasks_keep_dying_is_a_distributed_error(tmp_path):
+def test_a_query_whose_tasks_keep_dying_is_a_distributed_error():
+    """Every worker, restarted or not, dies in its first slice task (a worker plugin runs
+    on each new worker): Dask gives up and the query raises, returning nothing."""
     import dask
+
+    def die(*args, **kwargs):
+        os._exit(1)
+
+    class Dying(distributed.WorkerPlugin):  # local: pickled by value for the workers
+        def setup(self, worker):
+            import markovcat._engine
+
+            markovcat._engine._slices = die
 
     model = _latent_model()
     with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
@@ -165,7 +176,7 @@ def test_a_query_whose_tasks_keep_dying_is_a_distributed_error(tmp_path):
             ) as cluster,
             distributed.Client(cluster) as c,
         ):
-            c.run(_kill_first_call, str(tmp_path / "killed"), "markovcat._engine", "_slices")
+            c.register_plugin(Dying())
             with (
                 mc.config.override(max_elements=16),
                 pytest.raises(
@@ -202,7 +213,7 @@ class _Fake:
     """Acts like a Client with one thread, running tasks in this process."""
 
     def map(self, fn, parts, shared, pure):
-        return [fn(p, shared) for p in parts]
+        return [fn(p, shared=shared) for p in parts]
 
     def gather(self, futures):
         return futures
