@@ -6,9 +6,12 @@ plan's largest tensor, which forces slicing. Printed: the largest tensor, the wi
 and slices run, the time of each and the ratio sliced / unsliced, and the largest
 difference between the marginals (they must agree to rounding).
 
-Run in the benchmark environment (pgmpy for its BIF files):
+With ``--dask N``, the sliced queries also run with their slices as tasks on a
+LocalCluster of N worker processes (one thread each, loopback; start-up not timed).
 
-    python benchmarks/slicing.py [--networks munin1,link,pigs]
+Run in the benchmark environment (pgmpy for its BIF files, dask[distributed] for --dask):
+
+    python benchmarks/slicing.py [--networks munin1,link,pigs] [--dask 2]
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ def timed(fn):
     return out, time.perf_counter() - t
 
 
-def row(name: str) -> None:
+def row(name: str, client=None) -> None:
     path = bif_path(name)
     if path is None:
         print(f"{name:10} (no BIF file: install pgmpy)")
@@ -67,19 +70,46 @@ def row(name: str) -> None:
             f"{name:10} {largest:>12,} 1/{divisor:<3} {len(cut):>3} wires {slices:>6} slices "
             f"{t0 * 1e3:9.1f} ms {t1 * 1e3:10.1f} ms {t1 / t0:7.2f}   {diff:.1e}"
         )
+        if client is not None:
+            with mc.config.override(max_elements=limit, executor=client):
+                mc.posterior_marginals(net, evidence)  # ship the tables, plan on the workers
+                dask, t2 = timed(lambda: [m.array for m in mc.posterior_marginals(net, evidence)])
+            diff = max(float(np.abs(a - b).max()) for a, b in zip(dask, want, strict=True))
+            workers = len(client.scheduler_info()["workers"])
+            print(
+                f"{'':10} {'':>12} {'':5} on {workers} Dask workers: {t2 * 1e3:10.1f} ms, "
+                f"{t2 / t0:.2f}× unsliced, {t2 / t1:.2f}× sliced in process   {diff:.1e}"
+            )
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--networks", default="munin1,link,pigs,andes")
+    ap.add_argument("--dask", type=int, default=0, help="also run on N Dask workers")
     args = ap.parse_args()
     print(f"markovcat {mc.__version__}, numpy {np.__version__}")
     print(
         f"{'network':10} {'largest':>12} {'limit':5} {'sliced':>9} {'':>13} "
         f"{'unsliced':>12} {'sliced':>13} {'ratio':>7}   max |Δ|"
     )
-    for name in args.networks.split(","):
-        row(name)
+    if not args.dask:
+        for name in args.networks.split(","):
+            row(name)
+        return
+    import distributed
+
+    with (
+        distributed.LocalCluster(
+            n_workers=args.dask,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address="127.0.0.1:0",
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        for name in args.networks.split(","):
+            row(name, client)
 
 
 if __name__ == "__main__":

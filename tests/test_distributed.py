@@ -37,6 +37,14 @@ def client(cluster):
         yield c
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _close_markovcats_clients():
+    """Clients markovcat made for an address are closed with the module: one left open
+    would keep reconnecting (with random back-off) to a cluster that has gone."""
+    yield
+    _executor.close()
+
+
 def _latent_model(seed=3, children=8, array=np.asarray):
     """A latent X with eight children; conditioning on three and keeping all marginals
     has an intermediate of |X|·|Y|² entries, sliced on X under a limit of |Y|². Tables

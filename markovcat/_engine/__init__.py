@@ -108,7 +108,9 @@ def _each_slice(
     shared = (p, kind, lead, tables, vectors, tuple(evidence))
     runner = _executor.resolve()
     if runner is not None:
-        parts = runner.map(_slices, _executor.chunks(todo, runner.threads * 4), shared)
+        parts = runner.map(
+            _slices, _executor.chunks(todo, runner.threads * _executor.CHUNKS_PER_THREAD), shared
+        )
         return _slice.add(kind, parts, p.query.normalize)
     width = ops.device_count(lead)
     if width > 1:  # one slice per device at a time, every device at once
