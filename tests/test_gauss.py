@@ -477,3 +477,57 @@ def test_program_over_gaussian_objects():
     assert unused_input.A.tolist() == [[0.0]]
     with pytest.raises(mc.ProgramError, match="inside an @mc.program"):
         noise(1.0)
+
+
+def test_check_kernel_family_runs_the_laws_on_gaussian_families():
+    """A Gaussian sensor family passes every law that applies to Gaussian kernels, with
+    Gaussian companions; the laws that read tables or outcomes are not applicable."""
+    X, Y = gauss.Real("X", 2), gauss.Real("Y", 1)
+
+    def sensor(rng):
+        return gauss.kernel(
+            X, Y, rng.normal(size=(1, 2)), rng.normal(size=1), [[rng.uniform(0.1, 1)]]
+        )
+
+    report = laws.check_kernel_family(sensor, max_examples=5)
+    status = {o.law: o.status for o in report.outcomes}
+    for name in (
+        "associativity",
+        "interchange",
+        "determinism",
+        "bayes_law",
+        "bayes_involution",
+        "disintegration",
+        "divergence",
+        "data_processing",
+        "mutual_information",
+    ):
+        assert status[name] == "passed", (name, report)
+    for name in ("causality", "conditioning", "entropy", "chain_rule"):
+        assert status[name] == "not applicable", (name, report)
+    deterministic = laws.check_kernel_family(laws.gauss_deterministic(X, X), max_examples=5)
+    assert {o.law: o.status for o in deterministic.outcomes}["deterministic_closure"] == "passed"
+
+
+def test_check_kernel_family_catches_a_wrong_gaussian_bayes_inverse(monkeypatch):
+    """With mc.bayes_invert on Gaussian kernels replaced by one that forgets the evidence
+    (returns the prior), the Bayes law fails: the family check can fail."""
+    from markovcat import _dispatch
+
+    X = gauss.Real("X", 1)
+
+    def forgetful(f, prior):
+        return mc.delete(f.cod) >> prior
+
+    monkeypatch.setitem(
+        _dispatch._REGISTRY,
+        "bayes_invert",
+        ((gauss.GaussianKernel,), [(gauss.GaussianKernel, forgetful)]),
+    )
+    report = laws.check_kernel_family(
+        lambda rng: gauss.kernel(X, X, [[2.0]], [0.0], [[1.0]]),
+        max_examples=3,
+        only=["bayes_law"],
+        raise_on_failure=False,
+    )
+    assert report.failed and report.outcomes[0].status == "failed", report
