@@ -82,10 +82,18 @@ class Diagram:
         """The term this one stands for (a traced graph stands for its layered term)."""
         return self
 
-    def __getstate__(self) -> dict[str, Any]:
-        """What pickling and deep copies keep: the term's own fields, not the caches that
-        queries leave on it (networks, plans, hashes), which belong to one process."""
-        return {k: v for k, v in self.__dict__.items() if not k.startswith("_") or k in _KEPT}
+    def __getstate__(self) -> Any:
+        """What pickling and deep copies keep: the term's own fields (slots included), not
+        the caches that queries leave on it (networks, plans, hashes), which belong to one
+        process."""
+        kept = {k: v for k, v in self.__dict__.items() if not k.startswith("_") or k in _KEPT}
+        slots = {
+            name: getattr(self, name)
+            for cls in type(self).__mro__
+            for name in cls.__dict__.get("__slots__", ())
+            if hasattr(self, name)
+        }
+        return (kept, slots) if slots else kept
 
     # ---- building terms --------------------------------------------------------------
     def __rshift__(self, other: Diagram) -> Diagram:

@@ -531,3 +531,46 @@ def test_check_kernel_family_catches_a_wrong_gaussian_bayes_inverse(monkeypatch)
         raise_on_failure=False,
     )
     assert report.failed and report.outcomes[0].status == "failed", report
+
+
+@settings(max_examples=20)
+@given(st.data())
+def test_the_fused_kalman_update_is_the_verbs(data):
+    """kalman_filter's one-factorisation update gives what predict by >>, update by
+    bayes_invert at the reading and the predictive log-density give (the verb path, which
+    it falls back to for singular innovation covariances)."""
+    X, Y = data.draw(_objs), data.draw(_objs)
+    prior = data.draw(laws.gauss_states(X))
+    move, look = data.draw(laws.gauss_kernels(X, X)), data.draw(laws.gauss_kernels(X, Y))
+    ys = data.draw(
+        st.lists(
+            st.lists(st.integers(-3, 3), min_size=Y.dim, max_size=Y.dim), min_size=1, max_size=4
+        )
+    )
+    ys = np.asarray(ys, dtype=float)
+    try:
+        fused, total = gauss.kalman_filter(prior, move, look, ys)
+    except mc.ZeroProbabilityError:
+        return  # a reading off the support of a singular prediction
+    belief, want = prior, 0.0
+    for t, y in enumerate(ys):
+        if t:
+            belief = belief >> move
+        pred = belief >> look
+        want += gauss.kalman._loglik(pred, y)
+        belief = mc.bayes_invert(look, belief)[y]
+        assert mc.allclose(fused[t], belief, atol=1e-7), t
+    assert math.isclose(float(total), float(want), rel_tol=1e-9, abs_tol=1e-9)
+
+
+def test_gaussian_kernels_pickle_and_deep_copy():
+    import copy
+    import pickle
+
+    X, Y = gauss.Real("X", 2), gauss.Real("Y")
+    k = gauss.kernel(X, Y, [[1.0, 2.0]], [0.5], [[3.0]], name="k")
+    for back in (pickle.loads(pickle.dumps(k)), copy.deepcopy(k)):
+        assert back.name == "k" and back.dom == X and back.cod == Y
+        np.testing.assert_array_equal(back.A, [[1.0, 2.0]])
+        np.testing.assert_array_equal(back.cov, [[3.0]])
+        assert mc.allclose(back, k)

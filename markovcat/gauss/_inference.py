@@ -159,20 +159,14 @@ def bayes_invert(f: Any, prior: Any) -> GaussianKernel:
             f"mc.bayes_invert: the prior's codomain {prior.cod} must be the channel's domain "
             f"{f.dom} (channel {f.label()})"
         )
-    X = f.dom
-    # the joint prior >> copy >> (id @ f), written out: (x, y) with y = H x + c + noise
+    # the disintegration of the joint prior >> copy >> (id @ f) on its Y part, in the gain
+    # form and without building the joint: Σ_xx = P, Σ_yx = H P, Σ_yy = H P Hᵀ + R
     H, c, R, Ap, m, P = la.promote(f.A, f.b, f.cov, prior.A, prior.b, prior.cov)
     HP = H @ P
-    joint = GaussianKernel(
-        prior.dom,
-        X @ f.cod,
-        la.concat(P, [Ap, H @ Ap], 0),
-        la.concat(P, [m, H @ m + c], 0),
-        la.concat(P, [la.concat(P, [P, HP.T], 1), la.concat(P, [HP, HP @ H.T + R], 1)], 0),
-        None,
-    )
-    nx = len(X.factors)
-    return _conditional(joint, list(range(nx, nx + len(f.cod.factors))))
+    K = la.right_solve(HP.T, HP @ H.T + R)
+    cov = _symmetric(P - K @ HP)
+    A = la.concat(cov, [Ap - K @ (H @ Ap), K], 1)
+    return GaussianKernel(prior.dom @ f.cod, f.dom, A, m - K @ (H @ m + c), cov, None)
 
 
 def condition(

@@ -20,6 +20,8 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
 from .. import backends
 from .._errors import TypeMismatchError
 from . import _linalg as la
@@ -75,10 +77,46 @@ def kalman_filter(
     for t, y in enumerate(readings):
         if t:
             belief = belief >> transition
-        total = total + _loglik(belief >> observation, y)
-        belief = at(bayes_invert(observation, belief), y)
+        fused = _update(belief, observation, y)
+        if fused is None:  # exact, JAX or a singular innovation covariance: the verbs
+            total = total + _loglik(belief >> observation, y)
+            belief = at(bayes_invert(observation, belief), y)
+        else:
+            step, belief = fused
+            total = total + step
         beliefs.append(belief)
     return beliefs, total
+
+
+def _update(belief: GaussianKernel, observation: GaussianKernel, y: Any) -> Any:
+    """``(log p(y), at(bayes_invert(observation, belief), y))`` in one factorisation of the
+    innovation covariance ``S = H P Hᵀ + R``, for plain float numpy matrices with ``S``
+    safely positive definite (else ``None``). The same formulas as the two verbs: the
+    gain ``K = P Hᵀ S⁻¹``, the mean ``m + K (y − H m − c)``, the covariance ``P − K H P``."""
+    H, c, R, m, P = observation.A, observation.b, observation.cov, belief.b, belief.cov
+    if not all(type(a) is np.ndarray and a.dtype == np.float64 for a in (H, c, R, m, P)):
+        return None
+    v = np.asarray(y, dtype=float).reshape(-1)
+    HP = H @ P
+    S = HP @ H.T + R
+    if v.shape != c.shape or not S.size:
+        return None
+    try:
+        L = np.linalg.cholesky(S)
+    except np.linalg.LinAlgError:
+        return None
+    diag = L.diagonal()
+    if float(diag.min()) ** 2 <= 1e-10 * float(S.diagonal().max()):
+        return None
+    d = v - H @ m - c
+    solved = np.linalg.solve(S, np.concatenate([HP, d[:, None]], axis=1))
+    K_T, z = solved[:, :-1], solved[:, -1]
+    log_p = -(d.size * math.log(2 * math.pi) + 2 * float(np.log(diag).sum()) + d @ z) / 2
+    cov = P - K_T.T @ HP
+    post = GaussianKernel(
+        I, belief.cod, np.zeros((m.size, 0)), m + HP.T @ z, (cov + cov.T) / 2, None
+    )
+    return log_p, post
 
 
 def rts_smoother(

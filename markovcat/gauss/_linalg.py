@@ -206,8 +206,7 @@ def right_solve(B: Any, S: Any) -> Any:
             L = np.linalg.cholesky(S)
         except np.linalg.LinAlgError:
             L = None
-        d = np.diag(S)
-        if L is not None and float(np.min(np.diag(L)) ** 2) > 1e-10 * float(np.max(d)):
+        if L is not None and L.diagonal().min() ** 2 > 1e-10 * S.diagonal().max():
             return np.linalg.solve(S, B.T).T
     return B @ pinv(S)
 
