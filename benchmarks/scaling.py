@@ -26,6 +26,7 @@ import os
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
@@ -42,9 +43,25 @@ def marginal_arrays(net, evidence):
     return [np.asarray(m.array) for m in mc.posterior_marginals(net, evidence)]
 
 
-def bench_dask(n_patterns: int) -> None:
+@contextmanager
+def dask_client(workers: int):
+    """A client of a LocalCluster of ``workers`` processes, one thread each, on loopback."""
     import distributed
 
+    with (
+        distributed.LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address="127.0.0.1:0",
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        yield client
+
+
+def bench_dask(n_patterns: int) -> None:
     print(f"\n## dask: {n_patterns} evidence patterns on andes, all marginals each")
     path = bif_path("andes")
     if path is None:
@@ -63,16 +80,7 @@ def bench_dask(n_patterns: int) -> None:
     print(f"in process: {local:.2f} s ({1e3 * local / len(patterns):.2f} ms per pattern)")
     times = {}
     for workers in (1, 2):
-        with (
-            distributed.LocalCluster(
-                n_workers=workers,
-                threads_per_worker=1,
-                processes=True,
-                host="127.0.0.1",
-                dashboard_address="127.0.0.1:0",
-            ) as cluster,
-            distributed.Client(cluster) as client,
-        ):
+        with dask_client(workers) as client:
             mc.map_queries(task, patterns[: workers * 4], executor=client)  # import, warm up
             t = time.perf_counter()
             got = mc.map_queries(task, patterns, executor=client)

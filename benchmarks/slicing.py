@@ -27,6 +27,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
 from engine import bif_path, leaves_and_evidence
+from scaling import dask_client
 
 import markovcat as mc
 from markovcat import _engine
@@ -96,18 +97,7 @@ def main() -> None:
         for name in args.networks.split(","):
             row(name)
         return
-    import distributed
-
-    with (
-        distributed.LocalCluster(
-            n_workers=args.dask,
-            threads_per_worker=1,
-            processes=True,
-            host="127.0.0.1",
-            dashboard_address="127.0.0.1:0",
-        ) as cluster,
-        distributed.Client(cluster) as client,
-    ):
+    with dask_client(args.dask) as client:
         for name in args.networks.split(","):
             row(name, client)
 
