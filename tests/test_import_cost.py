@@ -33,6 +33,21 @@ def test_import_markovcat_and_its_pytest_plugin_load_no_heavy_dependency_until_a
     assert lines[3] == "True", "backends.load('sympy') should import sympy"
 
 
+def test_registering_the_pytest_plugin_does_not_import_markovcat():
+    """pytest imports the plugin in every run wherever markovcat is installed: it must not
+    import markovcat (or anything heavy) until a markovcat fixture is used."""
+    lines = run(
+        "import sys, pytest, markovcat_pytest_plugin as plugin\n"
+        "print(' '.join(m for m in ('markovcat', *{heavy!r}) if m in sys.modules) or '-')\n"
+        "import markovcat.pytest_plugin\n"
+        "print(tuple(plugin.ALL_BACKENDS) == tuple(markovcat.backends.NAMES))\n"
+        "print(markovcat.pytest_plugin.mc_check_family is plugin.mc_check_family)".replace(
+            "{heavy!r}", repr(HEAVY)
+        )
+    )
+    assert lines == ["-", "True", "True"], lines
+
+
 def test_exact_values_load_the_exact_backend_on_first_use():
     lines = run(
         "import sys; from fractions import Fraction as F; import markovcat as mc\n"
