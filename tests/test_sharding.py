@@ -111,4 +111,6 @@ def test_bad_batches_are_clear_errors():
         f(jnp.ones(2), jnp.ones(3))
     with pytest.raises(mc.InvalidArgumentError, match="in_axes of 0 or None"):
         mc.sharded_vmap(lambda a: a, in_axes=(1,))(jnp.ones((2, 2)))
+    with pytest.raises(mc.InvalidArgumentError, match="non-empty leading"):
+        f(jnp.ones(()), jnp.ones(()))
     np.testing.assert_allclose(f(jnp.ones(3), jnp.arange(3.0)), [1.0, 2.0, 3.0])

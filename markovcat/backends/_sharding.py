@@ -21,12 +21,6 @@ from jax.sharding import Mesh, NamedSharding, PartitionSpec
 from .._errors import InvalidArgumentError
 
 
-def device_count() -> int:
-    """How many devices JAX computes on by default (CPU devices: set
-    ``XLA_FLAGS=--xla_force_host_platform_device_count=N`` before importing JAX)."""
-    return jax.device_count()
-
-
 def sharded_vmap(
     fn: Callable[..., Any],
     in_axes: int | Sequence[int | None] | None = 0,
@@ -61,7 +55,7 @@ def sharded_vmap(
                 f"sharded_vmap: in_axes names {len(axes)} argument(s), given {len(args)}"
             )
         sizes = {
-            leaf.shape[0]
+            (np.shape(leaf) or (0,))[0]  # a scalar has no batch axis: counted as empty
             for a, ax in zip(args, axes, strict=True)
             if ax is not None
             for leaf in jax.tree_util.tree_leaves(a)
@@ -90,4 +84,4 @@ def sharded_vmap(
     return run
 
 
-__all__ = ["device_count", "sharded_vmap"]
+__all__ = ["sharded_vmap"]
