@@ -102,11 +102,16 @@ class Dask:
             raise _lost(e) from e
         return max(1, sum(int(w.get("nthreads", 1)) for w in workers))
 
-    def map(self, task: Callable[..., T], parts: Sequence[Any], shared: Any) -> list[T]:
-        """``[task(part, shared) for part in parts]``, one Dask task per part; ``shared``
-        is sent to every worker once. Tasks are pure, so where a worker's death loses
-        ``shared`` with it (Dask cancels the tasks that needed it) they are sent again,
-        once; a task that kills workers past Dask's ``allowed_failures`` is not."""
+    def map(
+        self, task: Callable[..., T], items: Sequence[Any], shared: Any, size: int | None = None
+    ) -> list[T]:
+        """``[task(chunk, shared) for chunk in chunks(items)]``, one Dask task per chunk of
+        ``size`` items (default: :data:`CHUNKS_PER_THREAD` chunks per worker thread);
+        ``shared`` is sent to every worker once. Tasks are pure, so where a worker's death
+        loses ``shared`` with it (Dask cancels the tasks that needed it) they are sent
+        again, once; a task that kills workers past Dask's ``allowed_failures`` is not."""
+        n = math.ceil(len(items) / size) if size else self.threads * CHUNKS_PER_THREAD
+        parts = chunks(items, n)
         distributed = _distributed()
         for attempt in (1, 2):
             futures: list[Any] = []
@@ -255,9 +260,7 @@ def map_queries(
     runner = resolve(executor)
     if runner is None or not todo:
         return [fn(x) for x in todo]
-    n = math.ceil(len(todo) / chunksize) if chunksize else runner.threads * CHUNKS_PER_THREAD
-    done = runner.map(_apply, chunks(todo, n), fn)
-    return [y for part in done for y in part]
+    return [y for part in runner.map(_apply, todo, fn, chunksize) for y in part]
 
 
 __all__ = ["Dask", "chunks", "close", "current", "map_queries", "resolve", "selected"]

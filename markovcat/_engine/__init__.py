@@ -108,10 +108,7 @@ def _each_slice(
     shared = (p, kind, lead, tables, vectors, tuple(evidence))
     runner = _executor.resolve()
     if runner is not None:
-        parts = runner.map(
-            _slices, _executor.chunks(todo, runner.threads * _executor.CHUNKS_PER_THREAD), shared
-        )
-        return _slice.add(kind, parts, p.query.normalize)
+        return _slice.add(kind, runner.map(_slices, todo, shared), p.query.normalize)
     width = ops.device_count(lead)
     if width > 1:  # one slice per device at a time, every device at once
         return _sharded_slices(todo, shared, width)
@@ -130,14 +127,11 @@ def _sharded_slices(outcomes: list[tuple[int, ...]], shared: tuple, width: int) 
     """The sum of the slices at ``outcomes``, ``width`` at a time: one vmapped pass with
     the slices sharded across the devices (compiled once per plan)."""
     p, kind, lead, tables, vectors, evidence = shared
-    key = ("sharded", kind, width)
-    fn = p.compiled.get(key)
-    if fn is None:
-        with _LOCK:
-            fn = p.compiled.get(key)
-            if fn is None:
-                each = partial(getattr(_run, kind), p)
-                fn = p.compiled[key] = backends.sharded_vmap(each, in_axes=(None, None, None, 0))
+    fn = _compiled(
+        p,
+        ("sharded", kind, width),
+        lambda: backends.sharded_vmap(partial(getattr(_run, kind), p), (None, None, None, 0)),
+    )
     rows = np.array([[*evidence, *s] for s in outcomes], dtype=np.int64)
     parts = []
     for start in range(0, len(rows), width):
@@ -185,14 +179,19 @@ def _tables(net: Network, p: Plan) -> tuple[str | None, list[Any]]:
 
 def _jitted(p: Plan, kind: str, lead: Any) -> Any:
     """The pass ``kind`` of ``p`` compiled for ``lead``'s backend (jit on JAX), cached."""
-    key = (kind, ops.einsum_backend(lead))
+    return _compiled(
+        p, (kind, ops.einsum_backend(lead)), lambda: ops.jit(lead, partial(getattr(_run, kind), p))
+    )
+
+
+def _compiled(p: Plan, key: tuple, build: Any) -> Any:
+    """``p.compiled[key]``, built once by ``build()`` under the plan lock."""
     fn = p.compiled.get(key)
     if fn is None:
         with _LOCK:
             fn = p.compiled.get(key)
             if fn is None:
-                fn = ops.jit(lead, partial(getattr(_run, kind), p))
-                p.compiled[key] = fn
+                fn = p.compiled[key] = build()
     return fn
 
 
